@@ -1,0 +1,46 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from councils.models import Council, Membership, User, WorkerHeartbeat
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["council"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_panel_member", "is_staff", "is_active"]
+    list_filter = ["is_panel_member", "is_staff", "is_active"]
+    search_fields = ["email", "full_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "full_name"]}),
+        ("Roles", {"fields": ["is_panel_member", "is_staff", "is_superuser", "is_active"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["email", "full_name", "password1", "password2"]}),
+    ]
+
+
+@admin.register(Council)
+class CouncilAdmin(admin.ModelAdmin):
+    list_display = ["name", "gss_code", "tier", "region"]
+    list_filter = ["tier", "region"]
+    search_fields = ["name", "gss_code", "nice_name"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "council", "role", "title"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "user__full_name", "council__name"]
+    autocomplete_fields = ["user", "council"]
+
+
+@admin.register(WorkerHeartbeat)
+class WorkerHeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["worker", "last_seen", "beats"]

@@ -1,0 +1,51 @@
+import csv
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from councils.models import Council, Membership, User, WorkerHeartbeat
+
+COUNCILS_CSV = Path(__file__).resolve().parent / "data" / "councils_england.csv"
+
+
+@transaction.atomic
+def councils_load(*, path: Path = COUNCILS_CSV) -> tuple[int, int]:
+    """Create or update councils from the CSV, matched by GSS code; returns (created, updated)."""
+    created = updated = 0
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            _, was_created = Council.objects.update_or_create(
+                gss_code=row["code"],
+                defaults={
+                    "short_code": row["short_code"],
+                    "name": row["name"],
+                    "nice_name": row["nice_name"],
+                    "tier": row["tier"],
+                    "region": row["region"],
+                },
+            )
+            created += was_created
+            updated += not was_created
+    return created, updated
+
+
+@transaction.atomic
+def membership_grant(*, user: User, council: Council, role: str, title: str = "") -> Membership:
+    """Give a user a role in a council (idempotent)."""
+    membership, _ = Membership.objects.update_or_create(
+        user=user, council=council, role=role, defaults={"title": title}
+    )
+    return membership
+
+
+def worker_heartbeat_record(*, worker: str) -> WorkerHeartbeat:
+    """Record that a worker is alive (upsert by worker name)."""
+    with transaction.atomic():
+        beat, _ = WorkerHeartbeat.objects.select_for_update().get_or_create(
+            worker=worker, defaults={"last_seen": timezone.now()}
+        )
+        beat.last_seen = timezone.now()
+        beat.beats += 1
+        beat.save(update_fields=["last_seen", "beats"])
+    return beat

@@ -1,0 +1,56 @@
+"""Reads: querysets already limited to what the user may see."""
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from councils import permissions
+from plans.models import Plan, Revision, Round, Theme, ThemeSection
+
+
+def plans_visible_to(user) -> QuerySet[Plan]:
+    """Plans the user may read: their councils' plans, and for the panel every submitted one."""
+    if not user.is_authenticated:
+        return Plan.objects.none()
+    return Plan.objects.filter(permissions.plan_scope(user)).select_related("council", "round")
+
+
+def plan_with_sections(*, user, plan_id: int) -> Plan:
+    """One visible plan with its sections, themes and questions in a fixed number of queries."""
+    sections = ThemeSection.objects.select_related("theme", "updated_by").order_by("theme__number")
+    queryset = plans_visible_to(user).prefetch_related(
+        Prefetch("sections", queryset=sections, to_attr="ordered_sections"),
+    )
+    return get_object_or_404(queryset, pk=plan_id)
+
+
+def section_for_theme(*, plan: Plan, theme_number: int) -> ThemeSection:
+    queryset = ThemeSection.objects.select_related("theme", "updated_by").prefetch_related(
+        "theme__questions"
+    )
+    return get_object_or_404(queryset, plan=plan, theme__number=theme_number)
+
+
+def open_rounds() -> QuerySet[Round]:
+    return Round.objects.filter(opens_at__lte=timezone.now()).order_by("-deadline")
+
+
+def rounds_with_plans_for_council(*, council) -> list[tuple[Round, Plan | None]]:
+    """Every open round with this council's plan in it, if started."""
+    plans = {plan.round_id: plan for plan in Plan.objects.filter(council=council)}
+    return [(round_, plans.get(round_.pk)) for round_ in open_rounds()]
+
+
+def themes_for_round(*, round: Round) -> QuerySet[Theme]:
+    return round.themes.prefetch_related("questions").order_by("number")
+
+
+def revisions_for_plan(*, plan: Plan) -> QuerySet[Revision]:
+    return plan.revisions.select_related("author").defer("content").order_by("-number")
+
+
+def revision_pair(*, plan: Plan, older: int, newer: int) -> tuple[Revision, Revision]:
+    return (
+        get_object_or_404(Revision.objects.select_related("author"), plan=plan, number=older),
+        get_object_or_404(Revision.objects.select_related("author"), plan=plan, number=newer),
+    )

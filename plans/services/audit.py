@@ -1,0 +1,15 @@
+from plans.models import AuditEvent
+
+
+def audit_record(
+    *, action: str, plan=None, version=None, actor=None, detail=None, ip_address=None
+) -> AuditEvent:
+    """Append one event to the audit log (call it inside the transition's transaction)."""
+    return AuditEvent.objects.create(
+        action=action,
+        plan=plan,
+        version=version,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        detail=detail or {},
+        ip_address=ip_address,
+    )

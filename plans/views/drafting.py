@@ -1,0 +1,193 @@
+"""Pages for council officers drafting their plan."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from councils import permissions
+from councils.selectors import councils_for_user
+from plans import selectors
+from plans.diff import diff_contents
+from plans.forms import CompareRevisionsForm, SectionForm, StartPlanForm
+from plans.services.drafting import EditConflict, plan_start, section_save
+from productivity.http import client_ip, wants_json
+
+
+def council_detail(request, gss_code):
+    council = get_object_or_404(councils_for_user(user=request.user), gss_code=gss_code)
+    return render(
+        request,
+        "plans/council_detail.html",
+        {
+            "council": council,
+            "rounds": selectors.rounds_with_plans_for_council(council=council),
+            "can_start": permissions.can(request.user, "plan_start", council),
+        },
+    )
+
+
+@require_POST
+def plan_start_view(request, gss_code):
+    council = get_object_or_404(councils_for_user(user=request.user), gss_code=gss_code)
+    form = StartPlanForm(request.POST)
+    if not form.is_valid():
+        return redirect("plans:council", gss_code=council.gss_code)
+    round_ = get_object_or_404(selectors.open_rounds(), pk=form.cleaned_data["round"])
+    plan = plan_start(
+        council=council, round=round_, user=request.user, ip_address=client_ip(request)
+    )
+    return redirect(plan)
+
+
+def plan_tasklist(request, plan_id):
+    plan = selectors.plan_with_sections(user=request.user, plan_id=plan_id)
+    return render(
+        request,
+        "plans/plan_tasklist.html",
+        {
+            "plan": plan,
+            "sections": plan.ordered_sections,
+            "can_edit": permissions.can(request.user, "plan_edit", plan),
+        },
+    )
+
+
+def section_edit(request, plan_id, theme_number):
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+    section = selectors.section_for_theme(plan=plan, theme_number=theme_number)
+    permissions.require(request.user, "plan_edit", plan)
+    conflict = None
+    form_kwargs = {"theme_title": f"{section.theme.number}. {section.theme.title}"}
+    if request.method == "POST":
+        form = SectionForm(request.POST, **form_kwargs)
+        autosave = wants_json(request)
+        if form.is_valid():
+            try:
+                result = section_save(
+                    section_id=section.pk,
+                    narrative=form.cleaned_data["narrative"],
+                    is_complete=form.cleaned_data["is_complete"],
+                    base_version=form.cleaned_data["base_version"],
+                    user=request.user,
+                    autosave=autosave,
+                )
+            except EditConflict as error:
+                conflict = error.current
+                if autosave:
+                    return JsonResponse(_conflict_json(conflict), status=409)
+                form = _conflict_form(request.POST, conflict, form_kwargs)
+            else:
+                if autosave:
+                    return JsonResponse(_saved_json(result.section))
+                messages.success(request, f"Theme {section.theme.number} saved")
+                return redirect(plan)
+        elif autosave:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    else:
+        form = SectionForm(
+            initial={
+                "narrative": section.narrative,
+                "is_complete": "yes"
+                if section.is_complete
+                else ("no" if section.version else None),
+                "base_version": section.version,
+            },
+            **form_kwargs,
+        )
+    return render(
+        request,
+        "plans/section_edit.html",
+        {"plan": plan, "section": section, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+def _conflict_form(data, current, form_kwargs) -> SectionForm:
+    """Keep what the user typed and let the next save build on the newer saved text."""
+    data = data.copy()
+    data["base_version"] = str(current.version)
+    form = SectionForm(data, **form_kwargs)
+    form.is_valid()
+    form.add_error(
+        None,
+        ValidationError(
+            "Someone else saved this theme while you were editing it. Your text has not been "
+            "saved: compare it with theirs below, combine them, then save again",
+            code="edit_conflict",
+        ),
+    )
+    return form
+
+
+def _saved_json(section) -> dict:
+    return {
+        "version": section.version,
+        "saved_at": timezone.localtime(section.updated_at).strftime("%-I:%M%p").lower(),
+    }
+
+
+def _conflict_json(current) -> dict:
+    return {
+        "conflict": True,
+        "version": current.version,
+        "updated_by": current.updated_by.full_name if current.updated_by else "",
+        "message": "Someone else has saved this theme. Save the page to compare your text "
+        "with theirs.",
+    }
+
+
+def plan_check(request, plan_id):
+    plan = selectors.plan_with_sections(user=request.user, plan_id=plan_id)
+    empty = [section for section in plan.ordered_sections if not section.narrative.strip()]
+    return render(
+        request,
+        "plans/plan_check.html",
+        {"plan": plan, "sections": plan.ordered_sections, "empty_sections": empty},
+    )
+
+
+def revision_list(request, plan_id):
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+    permissions.require(request.user, "plan_view_history", plan)
+    revisions = list(selectors.revisions_for_plan(plan=plan))
+    numbers = [revision.number for revision in revisions]
+    form = None
+    if len(numbers) >= 2:
+        form = CompareRevisionsForm(
+            initial={"older": numbers[1], "newer": numbers[0]}, numbers=numbers
+        )
+    return render(
+        request,
+        "plans/revision_list.html",
+        {"plan": plan, "revisions": revisions, "form": form},
+    )
+
+
+def revision_compare(request, plan_id):
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
+    permissions.require(request.user, "plan_view_history", plan)
+    numbers = list(selectors.revisions_for_plan(plan=plan).values_list("number", flat=True))
+    form = CompareRevisionsForm(request.GET, numbers=numbers)
+    if not form.is_valid():
+        revisions = list(selectors.revisions_for_plan(plan=plan))
+        return render(
+            request,
+            "plans/revision_list.html",
+            {"plan": plan, "revisions": revisions, "form": form},
+            status=400,
+        )
+    older, newer = sorted((form.cleaned_data["older"], form.cleaned_data["newer"]))
+    before, after = selectors.revision_pair(plan=plan, older=older, newer=newer)
+    return render(
+        request,
+        "plans/revision_compare.html",
+        {
+            "plan": plan,
+            "before": before,
+            "after": after,
+            "diff": diff_contents(before.content, after.content),
+        },
+    )

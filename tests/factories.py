@@ -1,0 +1,97 @@
+import factory
+from django.utils import timezone
+
+from councils.models import Council, Membership, User
+from plans.models import Plan, Round, Theme, ThemeSection
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["email"]
+
+    email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+
+class CouncilFactory(factory.django.DjangoModelFactory):
+    """A council that is not one of the 317 real ones (tests may also use real councils)."""
+
+    class Meta:
+        model = Council
+        django_get_or_create = ["gss_code"]
+
+    gss_code = factory.Sequence(lambda n: f"E99{n:06d}")
+    short_code = factory.Sequence(lambda n: f"Z{n:02d}"[-3:] if n < 100 else f"{n:03d}")
+    name = factory.Sequence(lambda n: f"Testshire {n} District Council")
+    nice_name = factory.Sequence(lambda n: f"Testshire {n}")
+    tier = Council.Tier.DISTRICT
+    region = "South East"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    council = factory.SubFactory(CouncilFactory)
+    role = Membership.Role.OFFICER
+    title = "Policy officer"
+
+
+class RoundFactory(factory.django.DjangoModelFactory):
+    """An open round with the 2024 letter's four themes (three questions each)."""
+
+    class Meta:
+        model = Round
+
+    name = factory.Sequence(lambda n: f"Test round {n}")
+    slug = factory.Sequence(lambda n: f"test-round-{n}")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=30))
+    deadline = factory.LazyFunction(lambda: timezone.now() + timezone.timedelta(days=60))
+    ministry_email = "productivityplans@levellingup.gov.uk"
+
+    @factory.post_generation
+    def themes(self, create, extracted, **kwargs):
+        if not create or extracted is False:
+            return
+        from plans.letter_2024 import THEMES_2024
+
+        for definition in THEMES_2024:
+            theme = Theme.objects.create(
+                round=self,
+                number=definition["number"],
+                title=definition["title"],
+                short_title=definition["short_title"],
+                introduction=definition["introduction"],
+            )
+            for number, text in enumerate(definition["questions"], start=1):
+                theme.questions.create(number=number, text=text)
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    council = factory.SubFactory(CouncilFactory)
+    round = factory.SubFactory(RoundFactory)
+    created_by = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def sections(self, create, extracted, **kwargs):
+        if not create:
+            return
+        ThemeSection.objects.bulk_create(
+            ThemeSection(plan=self, theme=theme) for theme in self.round.themes.all()
+        )
+
+
+def officer_of(council, **kwargs) -> User:
+    return MembershipFactory(council=council, role=Membership.Role.OFFICER, **kwargs).user
+
+
+def councillor_of(council, **kwargs) -> User:
+    return MembershipFactory(council=council, role=Membership.Role.COUNCILLOR, **kwargs).user
