@@ -33,7 +33,8 @@ check-services:
 
 test: setup check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
-	  DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	  DJANGO_ALLOW_ASYNC_UNSAFE=true REQUIRE_REAL_SERVICES=$${REQUIRE_REAL_SERVICES:-1} \
+	  $(PY) -m pytest $(PYTEST_ARGS)
 
 lint:
 	$(PY) -m ruff check .

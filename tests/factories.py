@@ -11,10 +11,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ["email"]
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.gov.uk")
     full_name = factory.Faker("name", locale="en_GB")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
 
 
 class CouncilFactory(factory.django.DjangoModelFactory):
@@ -23,6 +29,7 @@ class CouncilFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Council
         django_get_or_create = ["gss_code"]
+        skip_postgeneration_save = True
 
     gss_code = factory.Sequence(lambda n: f"E99{n:06d}")
     short_code = factory.Sequence(lambda n: f"Z{n:02d}"[-3:] if n < 100 else f"{n:03d}")
@@ -47,6 +54,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Round
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test round {n}")
     slug = factory.Sequence(lambda n: f"test-round-{n}")
@@ -75,6 +83,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Plan
+        skip_postgeneration_save = True
 
     council = factory.SubFactory(CouncilFactory)
     round = factory.SubFactory(RoundFactory)

@@ -69,18 +69,22 @@ def section_save(
         section = ThemeSection.objects.select_related("theme").get(pk=section_id)
         # Lock the plan row: every change to one plan is serialised through it.
         plan = (
-            Plan.objects.select_for_update()
+            Plan.objects.select_for_update(of=("self",))
             .select_related("council", "round")
             .get(pk=section.plan_id)
         )
         permissions.require(user, "plan_edit", plan)
         section = (
-            ThemeSection.objects.select_for_update()
-            .select_related("theme", "updated_by")
+            ThemeSection.objects.select_for_update(of=("self",))
+            .select_related("theme")
             .get(pk=section_id)
         )
         if section.version != base_version:
-            raise EditConflict(current=section)
+            raise EditConflict(
+                current=ThemeSection.objects.select_related("theme", "updated_by").get(
+                    pk=section_id
+                )
+            )
         if section.narrative == narrative and section.is_complete == is_complete:
             return SaveResult(section=section, changed=False)
         section.narrative = narrative

@@ -11,7 +11,7 @@ from councils import permissions
 from councils.selectors import councils_for_user
 from plans import selectors
 from plans.diff import diff_contents
-from plans.forms import CompareRevisionsForm, SectionForm, StartPlanForm
+from plans.forms.drafting import CompareRevisionsForm, SectionForm, StartPlanForm
 from plans.services.drafting import EditConflict, plan_start, section_save
 from productivity.http import client_ip, wants_json
 

@@ -1,4 +1,4 @@
-"""Reads: querysets already limited to what the user may see."""
+"""Reads for drafting: querysets already limited to what the user may see."""
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
@@ -54,3 +54,15 @@ def revision_pair(*, plan: Plan, older: int, newer: int) -> tuple[Revision, Revi
         get_object_or_404(Revision.objects.select_related("author"), plan=plan, number=older),
         get_object_or_404(Revision.objects.select_related("author"), plan=plan, number=newer),
     )
+
+
+__all__ = [
+    "open_rounds",
+    "plan_with_sections",
+    "plans_visible_to",
+    "revision_pair",
+    "revisions_for_plan",
+    "rounds_with_plans_for_council",
+    "section_for_theme",
+    "themes_for_round",
+]

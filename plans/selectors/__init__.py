@@ -1,0 +1,3 @@
+"""Reads: querysets already limited to what the user may see, one module per audience."""
+
+from plans.selectors.drafting import *  # noqa: F403
