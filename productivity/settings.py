@@ -147,6 +147,11 @@ STORAGES = {
     },
 }
 
+# Decided once from the environment, so a test run (where pytest-django turns DEBUG off at
+# runtime) serves static files the way `make run` does instead of from a missing STATIC_ROOT.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
