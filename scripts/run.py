@@ -37,16 +37,20 @@ def main() -> int:
         for name, command in commands.items()
     }
     print(
-        f"\nThe portal is at http://127.0.0.1:{port}/ "
-        "(Ctrl-C stops the web app and the worker)\n",
+        f"\nThe portal is at http://127.0.0.1:{port}/ (Ctrl-C stops the web app and the worker)\n",
         flush=True,
     )
 
     def stop(*_):
-        for process in processes.values():
+        # runserver's reloader would leave its server child running: stop the whole group.
+        # Celery stops its own pool and beat when its main process gets SIGTERM.
+        for name, process in processes.items():
             if process.poll() is None:
                 try:
-                    os.killpg(process.pid, signal.SIGTERM)
+                    if name == "web":
+                        os.killpg(process.pid, signal.SIGTERM)
+                    else:
+                        process.send_signal(signal.SIGTERM)
                 except ProcessLookupError:
                     pass
 
