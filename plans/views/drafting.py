@@ -144,7 +144,12 @@ def plan_check(request, plan_id):
     return render(
         request,
         "plans/plan_check.html",
-        {"plan": plan, "sections": plan.ordered_sections, "empty_sections": empty},
+        {
+            "plan": plan,
+            "sections": plan.ordered_sections,
+            "empty_sections": empty,
+            "can_edit": permissions.can(request.user, "plan_edit", plan),
+        },
     )
 
 
