@@ -77,6 +77,8 @@ RULES: dict[str, Callable] = {
     "plan_view": lambda user, plan: (
         bool(_roles(user, plan.council_id)) or (is_panel(user) and plan.status == "submitted")
     ),
+    # Drafting is an officer's job; plan_edit adds "and the plan's state still allows it".
+    "plan_draft": _has_role(Role.OFFICER),
     "plan_edit": _plan_is_editable,
     "plan_view_history": _has_role(*_ANY_ROLE),
 }

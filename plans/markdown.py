@@ -3,12 +3,15 @@
 Officers write Markdown (headings, numbered paragraphs, lists, tables, links). Raw HTML in the
 source is shown as text, never interpreted, and the rendered HTML is then cleaned by nh3 with a
 short allow-list, so no script, event handler, style, `javascript:` link or image survives.
+An image in the source (`![alt](url)`) prints as its alternative text: a plan never loads
+anything from elsewhere.
 """
 
 import re
 
 import nh3
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
 from markdown_it import MarkdownIt
 
 MAX_NARRATIVE_CHARACTERS = 30_000
@@ -25,7 +28,13 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _markdown.enable("table")
-_markdown.disable("image")
+
+
+def _image_as_alt_text(self, tokens, idx, options, env):
+    return escape(self.renderInlineAsText(tokens[idx].children or [], options, env))
+
+
+_markdown.add_render_rule("image", _image_as_alt_text)
 
 
 def normalise_text(text: str) -> str:
@@ -37,7 +46,7 @@ def normalise_text(text: str) -> str:
 def validate_narrative_length(text: str) -> None:
     if len(text) > MAX_NARRATIVE_CHARACTERS:
         raise ValidationError(
-            "The theme must be %(limit)s characters or fewer",
+            "Your answer must be %(limit)s characters or fewer",
             code="max_length",
             params={"limit": f"{MAX_NARRATIVE_CHARACTERS:,}"},
         )

@@ -1,4 +1,9 @@
-"""Start the web app and a Celery worker (with beat) together; one Ctrl-C stops both."""
+"""Start the web app and a Celery worker (with beat) together; one Ctrl-C stops both.
+
+PORT (default 8000) chooses the web app's port. Everything else comes from the same
+environment variables as productivity/settings.py: by default SQLite, the filesystem broker
+and email written to var/mail/.
+"""
 
 import os
 import signal
@@ -9,29 +14,45 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
-VAR = ROOT / "var"
 
 
 def main() -> int:
-    VAR.mkdir(exist_ok=True)
+    port = os.environ.get("PORT", "8000")
+    var = Path(os.environ.get("VAR_DIR", ROOT / "var"))
+    var.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     commands = {
-        "web": [PYTHON, "manage.py", "runserver", "127.0.0.1:8000"],
+        "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": [
             PYTHON, "-m", "celery", "-A", "productivity", "worker", "--beat",
-            "--schedule", str(VAR / "celerybeat-schedule"), "--loglevel", "INFO",
+            "--schedule", str(var / "celerybeat-schedule"), "--loglevel", "INFO",
             "--concurrency", "2",
         ],
     }  # fmt: skip
+    # Each child leads its own process group (runserver's reloader and celery's pool children
+    # go with it), so stopping a group leaves nothing behind.
     processes = {
-        name: subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+        name: subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
         for name, command in commands.items()
     }
-    print("\nThe portal is at http://127.0.0.1:8000/ (Ctrl-C stops the web app and the worker)\n")
+    print(
+        f"\nThe portal is at http://127.0.0.1:{port}/ (Ctrl-C stops the web app and the worker)\n",
+        flush=True,
+    )
 
     def stop(*_):
-        for process in processes.values():
+        # runserver's reloader would leave its server child running: stop the whole group.
+        # Celery stops its own pool and beat when its main process gets SIGTERM.
+        for name, process in processes.items():
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    if name == "web":
+                        os.killpg(process.pid, signal.SIGTERM)
+                    else:
+                        process.send_signal(signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
@@ -45,7 +66,14 @@ def main() -> int:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                pass
+            # Whatever of the group outlived its leader (or would not stop) goes now.
+            try:
                 os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            process.wait()
+    print("Stopped the web app and the worker.", flush=True)
     return 0
 
 

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from tests.factories import CouncilFactory, PlanFactory, officer_of
@@ -15,12 +16,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 _passed_kinds: set[str] = set()
 _database_vendors: set[str] = set()
-REQUIRED_KINDS = {"browser", "worker"}
+REQUIRED_KINDS = {"browser", "embedded", "worker"}
 
 
 def pytest_runtest_logreport(report):
     if report.when == "call" and report.passed:
-        for kind in REQUIRED_KINDS | {"embedded"}:
+        for kind in REQUIRED_KINDS:
             if kind in report.keywords:
                 _passed_kinds.add(kind)
 
@@ -33,7 +34,8 @@ def _record_database_vendor(request):
 
 
 def pytest_sessionfinish(session, exitstatus):
-    """With REQUIRE_REAL_SERVICES=1 (CI), fail unless PostgreSQL, worker and browser tests ran."""
+    """With REQUIRE_REAL_SERVICES=1 (CI), fail unless tests ran on PostgreSQL and Redis, and a
+    worker, a browser (Chromium) and an embedded (SQLite + filesystem broker) test passed."""
     if os.environ.get("REQUIRE_REAL_SERVICES") != "1" or exitstatus != 0:
         return
     if session.config.option.collectonly or session.testscollected == 0:
@@ -41,6 +43,8 @@ def pytest_sessionfinish(session, exitstatus):
     problems = []
     if "postgresql" not in _database_vendors:
         problems.append("no test ran on PostgreSQL")
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        problems.append("the Celery broker is not Redis")
     for kind in sorted(REQUIRED_KINDS - _passed_kinds):
         problems.append(f"no {kind} test passed")
     if problems:

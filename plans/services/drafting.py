@@ -66,14 +66,20 @@ def section_save(
     narrative = normalise_text(narrative)
     validate_narrative_length(narrative)
     with transaction.atomic():
-        section = ThemeSection.objects.select_related("theme").get(pk=section_id)
+        plan_id = ThemeSection.objects.values_list("plan_id", flat=True).get(pk=section_id)
         # Lock the plan row: every change to one plan is serialised through it.
         plan = (
             Plan.objects.select_for_update(of=("self",))
             .select_related("council", "round")
-            .get(pk=section.plan_id)
+            .get(pk=plan_id)
         )
-        permissions.require(user, "plan_edit", plan)
+        permissions.require(user, "plan_draft", plan)
+        if not plan.is_editable:
+            raise ValidationError(
+                "This plan has been %(status)s, so it can no longer be changed",
+                code="invalid_transition",
+                params={"status": plan.get_status_display().lower()},
+            )
         section = (
             ThemeSection.objects.select_for_update(of=("self",))
             .select_related("theme")

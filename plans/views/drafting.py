@@ -59,57 +59,57 @@ def section_edit(request, plan_id, theme_number):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
     section = selectors.section_for_theme(plan=plan, theme_number=theme_number)
     permissions.require(request.user, "plan_edit", plan)
-    conflict = None
-    form_kwargs = {"theme_title": f"{section.theme.number}. {section.theme.title}"}
-    if request.method == "POST":
-        form = SectionForm(request.POST, **form_kwargs)
-        autosave = wants_json(request)
-        if form.is_valid():
-            try:
-                result = section_save(
-                    section_id=section.pk,
-                    narrative=form.cleaned_data["narrative"],
-                    is_complete=form.cleaned_data["is_complete"],
-                    base_version=form.cleaned_data["base_version"],
-                    user=request.user,
-                    autosave=autosave,
-                )
-            except EditConflict as error:
-                conflict = error.current
-                if autosave:
-                    return JsonResponse(_conflict_json(conflict), status=409)
-                form = _conflict_form(request.POST, conflict, form_kwargs)
-            else:
-                if autosave:
-                    return JsonResponse(_saved_json(result.section))
-                messages.success(request, f"Theme {section.theme.number} saved")
-                return redirect(plan)
-        elif autosave:
-            return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
-    else:
-        form = SectionForm(
-            initial={
-                "narrative": section.narrative,
-                "is_complete": "yes"
-                if section.is_complete
-                else ("no" if section.version else None),
-                "base_version": section.version,
-            },
-            **form_kwargs,
+    theme_title = f"{section.theme.number}. {section.theme.title}"
+    if request.method != "POST":
+        form = SectionForm(initial=_initial(section), theme_title=theme_title)
+        return _section_page(request, plan, section, form)
+    autosave = wants_json(request)
+    form = SectionForm(request.POST, theme_title=theme_title)
+    if not form.is_valid():
+        return _refused(request, plan, section, form, autosave)
+    try:
+        result = section_save(
+            section_id=section.pk, user=request.user, autosave=autosave, **form.cleaned_data
         )
-    return render(
-        request,
-        "plans/section_edit.html",
-        {"plan": plan, "section": section, "form": form, "conflict": conflict},
-        status=409 if conflict else 200,
-    )
+    except EditConflict as conflict:
+        if autosave:
+            return JsonResponse(_conflict_json(conflict.current), status=409)
+        form = _conflict_form(request.POST, conflict.current, theme_title)
+        return _section_page(request, plan, section, form, conflict=conflict.current)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _refused(request, plan, section, form, autosave)
+    if autosave:
+        return JsonResponse(_saved_json(result.section))
+    messages.success(request, f"Theme {section.theme.number} saved")
+    return redirect(plan)
 
 
-def _conflict_form(data, current, form_kwargs) -> SectionForm:
+def _initial(section) -> dict:
+    completed = "yes" if section.is_complete else "no"
+    return {
+        "narrative": section.narrative,
+        "is_complete": completed if section.version else None,
+        "base_version": section.version,
+    }
+
+
+def _refused(request, plan, section, form, autosave):
+    if autosave:
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    return _section_page(request, plan, section, form)
+
+
+def _section_page(request, plan, section, form, conflict=None):
+    context = {"plan": plan, "section": section, "form": form, "conflict": conflict}
+    return render(request, "plans/section_edit.html", context, status=409 if conflict else 200)
+
+
+def _conflict_form(data, current, theme_title) -> SectionForm:
     """Keep what the user typed and let the next save build on the newer saved text."""
     data = data.copy()
     data["base_version"] = str(current.version)
-    form = SectionForm(data, **form_kwargs)
+    form = SectionForm(data, theme_title=theme_title)
     form.is_valid()
     form.add_error(
         None,
@@ -123,10 +123,9 @@ def _conflict_form(data, current, form_kwargs) -> SectionForm:
 
 
 def _saved_json(section) -> dict:
-    return {
-        "version": section.version,
-        "saved_at": timezone.localtime(section.updated_at).strftime("%-I:%M%p").lower(),
-    }
+    # An unchanged, never-saved theme has no save time yet: "now" is when it was last in sync.
+    saved_at = timezone.localtime(section.updated_at or timezone.now())
+    return {"version": section.version, "saved_at": saved_at.strftime("%-I:%M%p").lower()}
 
 
 def _conflict_json(current) -> dict:
@@ -145,7 +144,12 @@ def plan_check(request, plan_id):
     return render(
         request,
         "plans/plan_check.html",
-        {"plan": plan, "sections": plan.ordered_sections, "empty_sections": empty},
+        {
+            "plan": plan,
+            "sections": plan.ordered_sections,
+            "empty_sections": empty,
+            "can_edit": permissions.can(request.user, "plan_edit", plan),
+        },
     )
 
 

@@ -1,9 +1,14 @@
-import pytest
-from django.core.exceptions import PermissionDenied
+import threading
+from datetime import timedelta
 
-from plans.models import Revision
-from plans.services.drafting import EditConflict, section_save
-from tests.factories import CouncilFactory, officer_of
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from plans.models import AuditEvent, Plan, Revision, ThemeSection
+from plans.services.drafting import EditConflict, plan_start, section_save
+from tests.factories import CouncilFactory, RoundFactory, councillor_of, officer_of
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,184 @@ def test_section_save_refuses_another_councils_officer(plan):
                      user=outsider)  # fmt: skip
     section.refresh_from_db()
     assert section.narrative == ""
+
+
+# --- plan_start --------------------------------------------------------------------------------
+
+
+def test_plan_start_creates_the_plan_its_sections_an_audit_event_and_a_revision(council):
+    officer = officer_of(council)
+    round_ = RoundFactory()
+    plan = plan_start(council=council, round=round_, user=officer, ip_address="192.0.2.1")
+    assert plan.status == Plan.Status.DRAFT
+    numbers = plan.sections.order_by("theme__number").values_list("theme__number", flat=True)
+    assert list(numbers) == [1, 2, 3, 4]
+    assert list(AuditEvent.objects.values_list("action", "plan", "actor", "ip_address")) == [
+        ("plan_started", plan.pk, officer.pk, "192.0.2.1")
+    ]
+    assert list(plan.revisions.values_list("number", "summary")) == [(1, "Started the plan")]
+
+
+def test_plan_start_is_idempotent(council):
+    """Starting a started plan returns it and records nothing new."""
+    officer = officer_of(council)
+    round_ = RoundFactory()
+    first = plan_start(council=council, round=round_, user=officer)
+    second = plan_start(council=council, round=round_, user=officer_of(council))
+    assert second.pk == first.pk
+    assert Plan.objects.count() == 1
+    assert AuditEvent.objects.count() == 1
+    assert Revision.objects.count() == 1
+
+
+def test_plan_start_returns_the_plan_another_officer_created_a_moment_before(council, monkeypatch):
+    """The race: both officers saw no plan, the second insert fails and returns the first plan."""
+    officer = officer_of(council)
+    round_ = RoundFactory()
+    theirs = plan_start(council=council, round=round_, user=officer)
+
+    class NothingYet:
+        def first(self):
+            return None
+
+    real_filter = Plan.objects.filter
+    monkeypatch.setattr(
+        Plan.objects, "filter", lambda *a, **kw: NothingYet() if kw else real_filter(*a)
+    )
+    ours = plan_start(council=council, round=round_, user=officer_of(council))
+    monkeypatch.undo()
+    assert ours.pk == theirs.pk
+    assert Plan.objects.count() == 1
+    assert ThemeSection.objects.count() == 4
+    assert AuditEvent.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_plan_start_from_two_threads_at_once_makes_one_plan():
+    council = CouncilFactory()
+    round_ = RoundFactory()
+    officers = [officer_of(council), officer_of(council)]
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def start(user):
+        try:
+            barrier.wait(timeout=10)
+            results.append(plan_start(council=council, round=round_, user=user).pk)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=start, args=(user,)) for user in officers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(set(results)) == 1 and len(results) == 2
+    assert Plan.objects.count() == 1
+    assert AuditEvent.objects.filter(action="plan_started").count() == 1
+
+
+def test_plan_start_refuses_a_councillor(council):
+    with pytest.raises(PermissionDenied):
+        plan_start(council=council, round=RoundFactory(), user=councillor_of(council))
+    assert Plan.objects.count() == 0
+
+
+def test_plan_start_refuses_another_councils_officer(council):
+    with pytest.raises(PermissionDenied):
+        plan_start(council=council, round=RoundFactory(), user=officer_of(CouncilFactory()))
+    assert Plan.objects.count() == 0
+
+
+def test_plan_start_refuses_a_round_that_has_not_opened(council):
+    future = RoundFactory(
+        opens_at=timezone.now() + timedelta(days=1), deadline=timezone.now() + timedelta(days=9)
+    )
+    with pytest.raises(ValidationError) as refused:
+        plan_start(council=council, round=future, user=officer_of(council))
+    assert refused.value.code == "round_not_open"
+    assert Plan.objects.count() == 0
+
+
+# --- section_save ------------------------------------------------------------------------------
+
+
+def test_section_save_numbers_revisions_without_gaps(plan, officer):
+    section = _section(plan)
+    version = 0
+    for text in ("One", "Two", "Three"):
+        version = section_save(section_id=section.pk, narrative=text, is_complete=False,
+                               base_version=version, user=officer).section.version  # fmt: skip
+    section_save(section_id=_section(plan, 2).pk, narrative="Other theme", is_complete=True,
+                 base_version=0, user=officer, autosave=True)  # fmt: skip
+    plan.refresh_from_db()
+    assert plan.revision_count == 4
+    assert list(plan.revisions.order_by("number").values_list("number", "summary", "author")) == [
+        (1, "Saved theme 1", officer.pk),
+        (2, "Saved theme 1", officer.pk),
+        (3, "Saved theme 1", officer.pk),
+        (4, "Autosaved theme 2", officer.pk),
+    ]
+    latest = plan.revisions.get(number=4).content
+    assert [theme["narrative"] for theme in latest["themes"]] == ["Three", "Other theme", "", ""]
+
+
+def test_section_save_without_a_change_records_nothing(plan, officer):
+    section = _section(plan)
+    section_save(section_id=section.pk, narrative="Same", is_complete=False, base_version=0,
+                 user=officer)  # fmt: skip
+    result = section_save(section_id=section.pk, narrative="Same  \r\n", is_complete=False,
+                          base_version=1, user=officer)  # fmt: skip
+    assert result.changed is False
+    assert result.section.version == 1
+    assert Revision.objects.count() == 1
+
+
+def test_section_save_marks_the_theme_completed(plan, officer):
+    section = _section(plan)
+    section_save(section_id=section.pk, narrative="Done", is_complete=True, base_version=0,
+                 user=officer)  # fmt: skip
+    section.refresh_from_db()
+    assert (section.is_complete, section.progress, section.updated_by) == (
+        True, "completed", officer,
+    )  # fmt: skip
+
+
+def test_section_save_refuses_a_councillor_of_the_same_council(plan):
+    section = _section(plan)
+    with pytest.raises(PermissionDenied):
+        section_save(section_id=section.pk, narrative="x", is_complete=False, base_version=0,
+                     user=councillor_of(plan.council))  # fmt: skip
+    assert Revision.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "status, word", [(Plan.Status.APPROVED, "approved"), (Plan.Status.SUBMITTED, "submitted")]
+)
+def test_section_save_refuses_a_plan_whose_state_does_not_allow_changes(
+    plan, officer, status, word
+):
+    """An approved or submitted plan is what members signed: its text cannot change."""
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    section = _section(plan)
+    with pytest.raises(ValidationError) as refused:
+        section_save(section_id=section.pk, narrative="Late edit", is_complete=False,
+                     base_version=0, user=officer)  # fmt: skip
+    assert refused.value.code == "invalid_transition"
+    assert refused.value.messages == [f"This plan has been {word}, so it can no longer be changed"]
+    section.refresh_from_db()
+    assert (section.narrative, section.version) == ("", 0)
+    assert Revision.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "status", [Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED, Plan.Status.AWAITING_SIGN_OFF]
+)
+def test_section_save_accepts_every_editable_state(plan, officer, status):
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    result = section_save(section_id=_section(plan).pk, narrative="Edit", is_complete=False,
+                          base_version=0, user=officer)  # fmt: skip
+    assert result.changed is True
