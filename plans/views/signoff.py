@@ -5,6 +5,7 @@ from datetime import date, datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
 
 from councils import permissions
 from plans import selectors
@@ -103,6 +104,7 @@ def sign_off_send(request, plan_id):
     )
 
 
+@require_GET
 def sign_off_awaiting(request):
     """The plans awaiting the signed-in councillor's decision."""
     return render(
@@ -228,6 +230,7 @@ def decision_record_edit(request, plan_id, number):
     )
 
 
+@require_GET
 def plan_timeline(request, plan_id):
     plan = _visible_plan(request, plan_id)
     permissions.require(request.user, "plan_view_timeline", plan)
