@@ -64,7 +64,9 @@ def sign_off_send(request, plan_id):
     plan = selectors.plan_with_sections(user=request.user, plan_id=plan_id)
     permissions.require(request.user, "plan_send_for_sign_off", plan)
     councillors = list(selectors.plan_councillors(plan))
-    form = SendForSignOffForm(request.POST or None, councillors=councillors)
+    form = SendForSignOffForm(
+        request.POST if request.method == "POST" else None, councillors=councillors
+    )
     sendable = plan.status in SENDABLE_STATUSES
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -126,7 +128,7 @@ def sign_off_detail(request, plan_id, number):
         permissions.require(request.user, "sign_off_decide", sign_off)
     if may_decide and sign_off.is_open and not decided or request.method == "POST":
         form = SignOffDecisionForm(
-            request.POST or None,
+            request.POST if request.method == "POST" else None,
             council_name=plan.council.name,
             initial={"version_sha256": version.sha256},
         )
@@ -174,7 +176,7 @@ def sign_off_detail(request, plan_id, number):
 def statutory_comment_create(request, plan_id, number):
     sign_off = _sign_off(request, plan_id, number)
     permissions.require(request.user, "statutory_comment", sign_off.plan)
-    form = StatutoryCommentForm(request.POST or None)
+    form = StatutoryCommentForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -209,7 +211,7 @@ def decision_record_edit(request, plan_id, number):
             "decision_url": record.decision_url,
             "call_in_ends": record.call_in_ends,
         }
-    form = DecisionRecordForm(request.POST or None, initial=initial)
+    form = DecisionRecordForm(request.POST if request.method == "POST" else None, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
