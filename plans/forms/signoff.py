@@ -4,8 +4,6 @@ from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import (
     Button,
-    ConditionalQuestion,
-    ConditionalRadios,
     Field,
     Fieldset,
     Layout,
@@ -36,7 +34,7 @@ class SendForSignOffForm(forms.Form):
         error_messages={"required": "Select who must approve the plan"},
     )
     councillors = forms.TypedMultipleChoiceField(
-        label="Councillors who must approve",
+        label="If named: the councillors who must approve",
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -44,7 +42,7 @@ class SendForSignOffForm(forms.Form):
         error_messages={"invalid_choice": "Select councillors of this council only"},
     )
     required_count = forms.IntegerField(
-        label="Number of approvals needed",
+        label="If a number: how many approvals are needed",
         required=False,
         min_value=1,
         help_text="Every councillor of the council gets an email; the plan is approved once "
@@ -71,17 +69,11 @@ class SendForSignOffForm(forms.Form):
         self.fields["required_count"].max_value = len(self.fields["councillors"].choices)
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            ConditionalRadios(
-                "rule",
-                ConditionalQuestion(
-                    self.fields["rule"].choices[0][1],
-                    Field.checkboxes("councillors", legend_size=Size.SMALL, small=True),
-                ),
-                ConditionalQuestion(
-                    self.fields["rule"].choices[1][1],
-                    Field.text("required_count", field_width=2, label_size=Size.SMALL),
-                ),
-            ),
+            # Plain radios: GOV.UK's conditional reveal marks radios aria-expanded, which
+            # axe reports as an ARIA error, so both follow-up questions are always shown.
+            Fieldset(Field.radios("rule", legend_size=Size.MEDIUM)),
+            Field.checkboxes("councillors", legend_size=Size.SMALL, small=True),
+            Field.text("required_count", field_width=2, label_size=Size.SMALL),
             Field.textarea(
                 "covering_note",
                 label_size=Size.MEDIUM,
@@ -145,7 +137,7 @@ class SignOffDecisionForm(forms.Form):
     )
     declaration = forms.BooleanField(label="", required=False)
     comment = forms.CharField(
-        label="What needs to change?",
+        label="If you are asking for changes: what needs to change?",
         required=False,
         widget=forms.Textarea,
         help_text="Officers will see your comment on the plan’s task list.",
@@ -161,20 +153,10 @@ class SignOffDecisionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("version_sha256"),
-            ConditionalRadios(
-                "outcome",
-                ConditionalQuestion(
-                    self.fields["outcome"].choices[0][1], Field.checkbox("declaration")
-                ),
-                ConditionalQuestion(
-                    self.fields["outcome"].choices[1][1],
-                    Field.textarea(
-                        "comment",
-                        label_size=Size.SMALL,
-                        rows=5,
-                        max_characters=MAX_COMMENT_CHARACTERS,
-                    ),  # fmt: skip
-                ),
+            Fieldset(Field.radios("outcome", legend_size=Size.MEDIUM)),
+            Field.checkbox("declaration"),
+            Field.textarea(
+                "comment", label_size=Size.SMALL, rows=5, max_characters=MAX_COMMENT_CHARACTERS
             ),
             Button("decide", "Send your decision"),
         )
