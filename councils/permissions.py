@@ -53,7 +53,10 @@ def plan_scope(user) -> Q:
 def _council_of(obj) -> int:
     if isinstance(obj, Council):
         return obj.pk
-    return obj.council_id
+    if hasattr(obj, "council_id"):
+        return obj.council_id
+    # Records that belong to a plan, such as a sign-off request.
+    return obj.plan.council_id
 
 
 def _has_role(*roles: str) -> Callable:
@@ -65,6 +68,14 @@ def _has_role(*roles: str) -> Callable:
 
 def _plan_is_editable(user, plan) -> bool:
     return plan.is_editable and Role.OFFICER in _roles(user, plan.council_id)
+
+
+def _may_decide_sign_off(user, sign_off) -> bool:
+    """A councillor of the plan's council; when the request names councillors, one of them."""
+    if Role.COUNCILLOR not in _roles(user, _council_of(sign_off)):
+        return False
+    named = {user.pk for user in sign_off.required_councillors.all()}
+    return not named or user.pk in named
 
 
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
@@ -81,6 +92,14 @@ RULES: dict[str, Callable] = {
     "plan_draft": _has_role(Role.OFFICER),
     "plan_edit": _plan_is_editable,
     "plan_view_history": _has_role(*_ANY_ROLE),
+    "plan_view_timeline": _has_role(*_ANY_ROLE),
+    # Sign-off (the object is the plan, or the sign-off request for sign_off_decide)
+    "plan_send_for_sign_off": _has_role(Role.OFFICER),
+    "plan_record_decision": _has_role(Role.OFFICER),
+    "plan_start_correction": _has_role(Role.OFFICER),
+    "sign_off_view": _has_role(*_ANY_ROLE),
+    "sign_off_decide": _may_decide_sign_off,
+    "statutory_comment": _has_role(Role.STATUTORY_OFFICER),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting
+from plans.views import drafting, signoff
 
 app_name = "plans"
 
@@ -20,4 +20,23 @@ urlpatterns = [
         drafting.revision_compare,
         name="revision_compare",
     ),
+    path("sign-off/", signoff.sign_off_awaiting, name="sign_off_awaiting"),
+    path("plans/<int:plan_id>/sign-off/send/", signoff.sign_off_send, name="sign_off_send"),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/sign-off/",
+        signoff.sign_off_detail,
+        name="sign_off",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/statutory-comment/",
+        signoff.statutory_comment_create,
+        name="statutory_comment",
+    ),
+    path(
+        "plans/<int:plan_id>/versions/<int:number>/decision/",
+        signoff.decision_record_edit,
+        name="decision_record",
+    ),
+    path("plans/<int:plan_id>/timeline/", signoff.plan_timeline, name="timeline"),
+    path("plans/<int:plan_id>/correction/", signoff.plan_correction, name="correction"),
 ]

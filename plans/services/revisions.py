@@ -1,13 +1,24 @@
+from django.core.exceptions import ValidationError
+
 from plans.content import plan_content
 from plans.models import Plan, Revision
+from plans.services.signoff import sign_off_mark_stale
 
 
 def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
     """Record a saved change: bump the plan's revision count and snapshot its whole content.
 
     Every service that changes a draft's content calls this inside its transaction, with the plan
-    row locked, so revisions are numbered without gaps or duplicates.
+    row locked, so revisions are numbered without gaps or duplicates. Editing a plan that awaits
+    sign-off withdraws the request: its version can no longer be approved.
     """
+    if not plan.is_editable:
+        raise ValidationError(
+            f"This plan is {plan.get_status_display().lower()} and cannot be changed",
+            code="invalid_transition",
+        )
+    if plan.status == Plan.Status.AWAITING_SIGN_OFF:
+        sign_off_mark_stale(plan=plan, user=user)
     plan.revision_count += 1
     plan.save(update_fields=["revision_count", "updated_at"])
     return Revision.objects.create(

@@ -1,0 +1,558 @@
+"""Member sign-off of one exact version: one function per transition.
+
+Every transition locks the plan row first (then the sign-off request), so edits, decisions and
+decision records on one plan happen one at a time; checks the state; writes an audit event; and
+sends its emails through a task once the transaction has committed.
+"""
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from councils import permissions
+from councils.models import Membership, User
+from plans import selectors
+from plans.content import content_sha256, plan_content
+from plans.markdown import normalise_text
+from plans.models import (
+    DecisionRecord,
+    Plan,
+    SignOffDecision,
+    SignOffRequest,
+    StatutoryComment,
+)
+from plans.models.signoff import CALL_IN_ROUTES, NO_CALL_IN_ROUTES, DecisionRoute
+from plans.services.audit import audit_record
+from plans.services.submission import submission_schedule
+from plans.services.versions import version_freeze
+
+LONDON = ZoneInfo("Europe/London")
+SENDABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
+CORRECTABLE_STATUSES = (Plan.Status.APPROVED, Plan.Status.SUBMITTED)
+CALL_IN_WORKING_DAYS = 5
+MAX_NOTE_CHARACTERS = 2000
+MAX_COMMENT_CHARACTERS = 5000
+
+
+def _invalid(message: str) -> ValidationError:
+    return ValidationError(message, code="invalid_transition")
+
+
+def _lock_plan(plan_id: int) -> Plan:
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .select_related("council", "round")
+        .get(pk=plan_id)
+    )
+
+
+def _lock_sign_off(sign_off_id: int) -> tuple[Plan, SignOffRequest]:
+    """Lock the plan, then its sign-off request (always in that order, to avoid deadlocks)."""
+    plan_id = SignOffRequest.objects.values_list("plan_id", flat=True).get(pk=sign_off_id)
+    plan = _lock_plan(plan_id)
+    sign_off = (
+        SignOffRequest.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .get(pk=sign_off_id)
+    )
+    sign_off.plan = plan
+    return plan, sign_off
+
+
+def _close(sign_off: SignOffRequest, status: str) -> None:
+    sign_off.status = status
+    sign_off.closed_at = timezone.now()
+    sign_off.save(update_fields=["status", "closed_at"])
+
+
+def _set_plan_status(plan: Plan, status: str) -> None:
+    plan.status = status
+    plan.save(update_fields=["status", "updated_at"])
+
+
+def _title(user: User, council_id: int, role: str) -> str:
+    membership = Membership.objects.filter(user=user, council_id=council_id, role=role).first()
+    return membership.title if membership else ""
+
+
+def _closed_message(sign_off: SignOffRequest) -> str:
+    return {
+        SignOffRequest.Status.STALE: "This version was withdrawn because the plan was edited "
+        "after it was sent. It can no longer be approved",
+        SignOffRequest.Status.APPROVED: "This version has already been approved",
+        SignOffRequest.Status.CHANGES_REQUESTED: "Changes have already been requested on "
+        "this version. It can no longer be approved",
+    }.get(sign_off.status, "This version is not awaiting sign-off")
+
+
+def _notify(kind: str, object_id: int) -> None:
+    from plans.tasks import sign_off_email
+
+    sign_off_email.delay_on_commit(kind, object_id)
+
+
+# --- Sending for sign-off ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_send_for_sign_off(
+    *,
+    plan: Plan,
+    user: User,
+    councillors: Sequence[User] = (),
+    required_count: int | None = None,
+    covering_note: str = "",
+    expected_sha256: str | None = None,
+    ip_address: str | None = None,
+) -> SignOffRequest:
+    """Freeze a version and ask councillors to sign it off; emails each of them.
+
+    Give either `councillors` (all must approve) or `required_count` (that many of the council's
+    councillors). With `expected_sha256` (the reference the officer confirmed) the request is
+    refused if the plan changed since.
+    """
+    plan = _lock_plan(plan.pk)
+    permissions.require(user, "plan_send_for_sign_off", plan)
+    if plan.status not in SENDABLE_STATUSES:
+        if plan.status == Plan.Status.AWAITING_SIGN_OFF:
+            raise _invalid("This plan is already awaiting sign-off")
+        raise _invalid(
+            f"This plan is {plan.get_status_display().lower()}. Start a correction to change it "
+            "and send a new version for sign-off"
+        )
+    eligible = selectors.plan_councillors(plan)
+    chosen_ids = {councillor.pk for councillor in councillors}
+    if bool(chosen_ids) == (required_count is not None):
+        raise ValidationError(
+            "Select the councillors who must approve, or enter how many approvals are needed",
+            code="rule_required",
+        )
+    if chosen_ids:
+        found = set(eligible.filter(user_id__in=chosen_ids).values_list("user_id", flat=True))
+        if found != chosen_ids:
+            raise ValidationError(
+                "Select councillors of this council only", code="not_a_councillor"
+            )
+        required_count = len(chosen_ids)
+    elif not 1 <= required_count <= eligible.count():
+        raise ValidationError(
+            f"The number of approvals must be between 1 and {eligible.count()}, the number of "
+            "councillors who can sign off",
+            code="count_out_of_range",
+        )
+    covering_note = normalise_text(covering_note)
+    if len(covering_note) > MAX_NOTE_CHARACTERS:
+        raise ValidationError(
+            f"The covering note must be {MAX_NOTE_CHARACTERS:,} characters or fewer",
+            code="max_length",
+        )
+    content = plan_content(plan)
+    if any(not theme["narrative"].strip() for theme in content["themes"]):
+        raise ValidationError(
+            "Answer every theme before you send the plan for sign-off", code="incomplete"
+        )
+    if expected_sha256 is not None and content_sha256(content) != expected_sha256:
+        raise ValidationError(
+            "The plan has changed since you checked it. Check the new version before you send it",
+            code="content_changed",
+        )
+    version = version_freeze(plan=plan, user=user)
+    sign_off = SignOffRequest.objects.create(
+        plan=plan,
+        version=version,
+        required_count=required_count,
+        covering_note=covering_note,
+        sent_by=user,
+    )
+    if chosen_ids:
+        sign_off.required_councillors.set(chosen_ids)
+    _set_plan_status(plan, Plan.Status.AWAITING_SIGN_OFF)
+    audit_record(
+        action="sign_off_requested",
+        plan=plan,
+        version=version,
+        actor=user,
+        ip_address=ip_address,
+        detail={
+            "reference": version.reference,
+            "required_count": required_count,
+            "councillors": sorted(
+                User.objects.filter(pk__in=chosen_ids).values_list("full_name", flat=True)
+            ),
+        },
+    )
+    _notify("requested", sign_off.pk)
+    return sign_off
+
+
+# --- Councillors' decisions --------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_off_record_decision(
+    *,
+    sign_off_id: int,
+    user: User,
+    outcome: str,
+    version_sha256: str,
+    comment: str = "",
+    declaration: bool = False,
+    ip_address: str | None = None,
+) -> SignOffDecision:
+    """Record a councillor's approval or request for changes against the version's hash.
+
+    A request for changes closes the request and returns the plan to the officers; the approval
+    that meets the rule (with the council's decision recorded) approves the version and
+    schedules its submission. Emails the council's officers.
+    """
+    plan, sign_off = _lock_sign_off(sign_off_id)
+    permissions.require(user, "sign_off_decide", sign_off)
+    if not sign_off.is_open:
+        raise _invalid(_closed_message(sign_off))
+    if version_sha256 != sign_off.version.sha256:
+        raise _invalid(
+            "The version you were shown is not the version awaiting sign-off. Read the "
+            "current version before you decide"
+        )
+    if SignOffDecision.objects.filter(request=sign_off, councillor=user).exists():
+        raise _invalid("You have already made your decision on this version")
+    comment = normalise_text(comment)
+    if len(comment) > MAX_COMMENT_CHARACTERS:
+        raise ValidationError(
+            f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
+            code="max_length",
+        )
+    if outcome == SignOffDecision.Outcome.APPROVE:
+        if not declaration:
+            raise ValidationError(
+                f"Confirm that you approve this plan for submission on behalf of "
+                f"{plan.council.name}",
+                code="declaration_required",
+            )
+    elif outcome == SignOffDecision.Outcome.REQUEST_CHANGES:
+        if not comment:
+            raise ValidationError("Enter the changes you are asking for", code="comment_required")
+    else:
+        raise ValidationError("Select whether you approve the plan", code="invalid_choice")
+    decision = SignOffDecision.objects.create(
+        request=sign_off,
+        councillor=user,
+        councillor_name=user.full_name,
+        councillor_title=_title(user, plan.council_id, Membership.Role.COUNCILLOR),
+        outcome=outcome,
+        comment=comment,
+        version_sha256=sign_off.version.sha256,
+    )
+    audit_record(
+        action="sign_off_approved"
+        if outcome == SignOffDecision.Outcome.APPROVE
+        else "sign_off_changes_requested",
+        plan=plan,
+        version=sign_off.version,
+        actor=user,
+        ip_address=ip_address,
+        detail={"sha256": sign_off.version.sha256, "comment": comment},
+    )
+    _notify("decided", decision.pk)
+    if outcome == SignOffDecision.Outcome.REQUEST_CHANGES:
+        _close(sign_off, SignOffRequest.Status.CHANGES_REQUESTED)
+        _set_plan_status(plan, Plan.Status.CHANGES_REQUESTED)
+    else:
+        _approve_if_complete(plan=plan, sign_off=sign_off)
+    return decision
+
+
+def _approve_if_complete(*, plan: Plan, sign_off: SignOffRequest) -> bool:
+    """Approve the version once the rule is met and the council's decision is recorded."""
+    approvals = sign_off.decisions.filter(outcome=SignOffDecision.Outcome.APPROVE).count()
+    record = DecisionRecord.objects.filter(version=sign_off.version).first()
+    if approvals < sign_off.required_count or record is None:
+        return False
+    _close(sign_off, SignOffRequest.Status.APPROVED)
+    _set_plan_status(plan, Plan.Status.APPROVED)
+    not_before = submission_not_before(record)
+    audit_record(
+        action="plan_approved",
+        plan=plan,
+        version=sign_off.version,
+        detail={
+            "sha256": sign_off.version.sha256,
+            "approvals": approvals,
+            "route": record.route,
+            "not_before": not_before.isoformat() if not_before else None,
+        },
+    )
+    submission_schedule(version=sign_off.version, not_before=not_before)
+    _notify("approved", sign_off.pk)
+    return True
+
+
+def submission_not_before(record: DecisionRecord) -> datetime | None:
+    """The end of the call-in period (end of that day in Europe/London); None under urgency."""
+    if record.route == DecisionRoute.URGENCY or record.call_in_ends is None:
+        return None
+    return datetime.combine(record.call_in_ends, time.max, tzinfo=LONDON)
+
+
+# --- Statutory officers ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def statutory_comment_add(
+    *, sign_off_id: int, user: User, text: str, ip_address: str | None = None
+) -> StatutoryComment:
+    """Add a statutory officer's comment to a version awaiting sign-off."""
+    plan, sign_off = _lock_sign_off(sign_off_id)
+    permissions.require(user, "statutory_comment", plan)
+    if not sign_off.is_open:
+        raise _invalid("Comments can only be added while the version is awaiting sign-off")
+    text = normalise_text(text)
+    if not text:
+        raise ValidationError("Enter your comment", code="required")
+    if len(text) > MAX_COMMENT_CHARACTERS:
+        raise ValidationError(
+            f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
+            code="max_length",
+        )
+    comment = StatutoryComment.objects.create(
+        version=sign_off.version,
+        author=user,
+        author_name=user.full_name,
+        author_title=_title(user, plan.council_id, Membership.Role.STATUTORY_OFFICER),
+        text=text,
+    )
+    audit_record(
+        action="statutory_comment_added",
+        plan=plan,
+        version=sign_off.version,
+        actor=user,
+        ip_address=ip_address,
+        detail={"title": comment.author_title, "text": text},
+    )
+    return comment
+
+
+# --- Stale requests ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def sign_off_mark_stale(
+    *, plan: Plan, user: User, reason: str = "The plan was edited after it was sent"
+) -> SignOffRequest:
+    """Withdraw the plan's open request (its version can no longer be approved); back to draft.
+
+    Emails the councillors who were asked and had not decided.
+    """
+    locked = _lock_plan(plan.pk)
+    sign_off = (
+        SignOffRequest.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .filter(plan=locked, status=SignOffRequest.Status.OPEN)
+        .first()
+    )
+    if sign_off is None:
+        raise _invalid("This plan has no request for sign-off to withdraw")
+    _close(sign_off, SignOffRequest.Status.STALE)
+    _set_plan_status(locked, Plan.Status.DRAFT)
+    plan.status = locked.status
+    audit_record(
+        action="sign_off_withdrawn",
+        plan=locked,
+        version=sign_off.version,
+        actor=user,
+        detail={"reason": reason},
+    )
+    _notify("withdrawn", sign_off.pk)
+    return sign_off
+
+
+# --- The council's decision --------------------------------------------------------------------
+
+
+def call_in_default_end(decision_date: date) -> date:
+    """Five working days (Monday to Friday) after the decision, the usual call-in period."""
+    day, counted = decision_date, 0
+    while counted < CALL_IN_WORKING_DAYS:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day
+
+
+@transaction.atomic
+def decision_record_save(
+    *,
+    sign_off_id: int,
+    user: User,
+    route: str,
+    decision_date: date,
+    decision_url: str = "",
+    call_in_ends: date | None = None,
+    ip_address: str | None = None,
+) -> DecisionRecord:
+    """Record (or correct) how the council decided, while the version awaits sign-off.
+
+    Executive routes get the usual call-in period when none is given. If every approval is
+    already in, this approves the version and schedules its submission.
+    """
+    plan, sign_off = _lock_sign_off(sign_off_id)
+    permissions.require(user, "plan_record_decision", plan)
+    if not sign_off.is_open:
+        raise _invalid("The council’s decision can only be recorded while the version awaits "
+                       "sign-off")  # fmt: skip
+    if route not in DecisionRoute.values:
+        raise ValidationError("Select how the council decided", code="invalid_choice")
+    if decision_date > timezone.localdate():
+        raise ValidationError(
+            "The date of the decision must be today or in the past", code="date_in_future"
+        )
+    if route in NO_CALL_IN_ROUTES and call_in_ends is not None:
+        raise ValidationError(
+            f"Leave the call-in date empty: a decision by {DecisionRoute(route).label.lower()} "
+            "cannot be called in",
+            code="no_call_in",
+        )
+    if route in CALL_IN_ROUTES and call_in_ends is None:
+        call_in_ends = call_in_default_end(decision_date)
+    if call_in_ends is not None and call_in_ends < decision_date:
+        raise ValidationError(
+            "The call-in period must end on or after the date of the decision",
+            code="call_in_before_decision",
+        )
+    record, created = DecisionRecord.objects.update_or_create(
+        version=sign_off.version,
+        defaults={
+            "route": route,
+            "decision_date": decision_date,
+            "decision_url": decision_url,
+            "call_in_ends": call_in_ends,
+            "recorded_by": user,
+        },
+    )
+    audit_record(
+        action="decision_recorded" if created else "decision_corrected",
+        plan=plan,
+        version=sign_off.version,
+        actor=user,
+        ip_address=ip_address,
+        detail={
+            "route": route,
+            "route_label": record.get_route_display(),
+            "decision_date": decision_date.isoformat(),
+            "decision_url": decision_url,
+            "call_in_ends": call_in_ends.isoformat() if call_in_ends else None,
+        },
+    )
+    _approve_if_complete(plan=plan, sign_off=sign_off)
+    return record
+
+
+# --- Corrections -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_start_correction(*, plan: Plan, user: User, ip_address: str | None = None) -> Plan:
+    """Reopen an approved or submitted plan as a draft; its approved versions stay on record."""
+    plan = _lock_plan(plan.pk)
+    permissions.require(user, "plan_start_correction", plan)
+    if plan.status not in CORRECTABLE_STATUSES:
+        raise _invalid("Only an approved or submitted plan can be corrected")
+    previous = plan.status
+    _set_plan_status(plan, Plan.Status.DRAFT)
+    approved = (
+        SignOffRequest.objects.filter(plan=plan, status=SignOffRequest.Status.APPROVED)
+        .select_related("version")
+        .order_by("-version__number")
+        .first()
+    )
+    audit_record(
+        action="correction_started",
+        plan=plan,
+        version=approved.version if approved else None,
+        actor=user,
+        ip_address=ip_address,
+        detail={"previous_status": previous},
+    )
+    return plan
+
+
+# --- Emails ------------------------------------------------------------------------------------
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _officers(plan: Plan) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__council_id=plan.council_id,
+            memberships__role=Membership.Role.OFFICER,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def _message(template: str, context: dict, recipient: User) -> EmailMultiAlternatives:
+    context = {**context, "recipient": recipient, "service_name": settings.SERVICE_NAME}
+    subject = render_to_string(f"plans/emails/{template}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject=" ".join(subject.split()),
+        body=render_to_string(f"plans/emails/{template}.txt", context),
+        to=[recipient.email],
+    )
+    message.attach_alternative(
+        render_to_string(f"plans/emails/{template}.html", context), "text/html"
+    )
+    return message
+
+
+def sign_off_email_send(*, kind: str, object_id: int) -> int:
+    """Send the emails for one sign-off event; returns how many were sent.
+
+    kind: "requested" and "withdrawn" (to councillors; object is the request), "decided" (to
+    officers; object is the decision), "approved" (to officers; object is the request).
+    """
+    if kind == "decided":
+        decision = SignOffDecision.objects.select_related(
+            "request__plan__council", "request__plan__round", "request__version"
+        ).get(pk=object_id)
+        sign_off = decision.request
+    else:
+        decision = None
+        sign_off = SignOffRequest.objects.select_related(
+            "plan__council", "plan__round", "version", "sent_by"
+        ).get(pk=object_id)
+    plan = sign_off.plan
+    context = {
+        "plan": plan,
+        "council": plan.council,
+        "sign_off": sign_off,
+        "version": sign_off.version,
+        "decision": decision,
+        "sign_off_url": _absolute(sign_off.get_absolute_url()),
+        "plan_url": _absolute(plan.get_absolute_url()),
+    }
+    if kind == "requested":
+        recipients = list(selectors.sign_off_eligible_councillors(sign_off))
+    elif kind == "withdrawn":
+        decided = sign_off.decisions.values("councillor_id")
+        recipients = list(selectors.sign_off_eligible_councillors(sign_off).exclude(pk__in=decided))
+    elif kind in ("decided", "approved"):
+        recipients = _officers(plan)
+    else:
+        raise ValueError(f"Unknown sign-off email {kind!r}")
+    messages = [_message(f"sign_off_{kind}", context, recipient) for recipient in recipients]
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages)

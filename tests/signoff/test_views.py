@@ -1,0 +1,240 @@
+import pytest
+from django.urls import reverse
+
+from plans.models import AuditEvent, PlanVersion, SignOffDecision, SignOffRequest
+from plans.services.drafting import section_save
+from tests.factories import CouncilFactory, PlanFactory, officer_of
+from tests.signoff.conftest import fill, record_cabinet, send
+from tests.signoff.test_services import request_changes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_send_shows_a_confirm_page_with_the_reference_then_sends(
+    client, ready_plan, officer, leader, portfolio_holder
+):
+    client.force_login(officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    data = {"rule": "named", "councillors": [leader.pk, portfolio_holder.pk],
+            "covering_note": "Ready for Cabinet."}  # fmt: skip
+    confirm = client.post(url, data)
+    assert confirm.status_code == 200
+    assert PlanVersion.objects.count() == 0
+    reference = confirm.context["sha256"]
+    assert f'data-testid="reference">{reference[:12]}</code>' in confirm.content.decode()
+    sent = client.post(url, {**data, "confirm": "yes", "sha256": reference})
+    sign_off = SignOffRequest.objects.get()
+    assert sent.status_code == 302
+    assert sent["Location"] == sign_off.get_absolute_url()
+    assert sign_off.version.sha256 == reference
+    assert sign_off.covering_note == "Ready for Cabinet."
+
+
+def test_send_keeps_what_was_typed_when_a_field_is_missing(client, ready_plan, officer, leader):
+    client.force_login(officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    response = client.post(url, {"rule": "named", "covering_note": "Keep me"})
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "councillors": ["Select the councillors who must approve"]
+    }
+    assert "Keep me</textarea>" in response.content.decode()
+
+
+def test_send_refuses_when_the_plan_changed_after_the_confirm_page(
+    client, ready_plan, officer, leader
+):
+    client.force_login(officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    data = {"rule": "count", "required_count": "1"}
+    reference = client.post(url, data).context["sha256"]
+    fill(ready_plan, {2: "2.1 Changed by a colleague meanwhile."})
+    response = client.post(url, {**data, "confirm": "yes", "sha256": reference})
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "The plan has changed since you checked it. Check the new version before you send it"
+    ]
+    assert PlanVersion.objects.count() == 0
+
+
+def test_check_page_offers_send_for_sign_off_to_officers_only(client, ready_plan, officer, leader):
+    url = reverse("plans:check", args=[ready_plan.pk])
+    send_url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    client.force_login(officer)
+    assert send_url in client.get(url).content.decode()
+    client.force_login(leader)
+    assert send_url not in client.get(url).content.decode()
+
+
+def test_sign_off_screen_shows_the_frozen_version_not_the_live_draft(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    section = ready_plan.sections.get(theme__number=1)
+    section_save(section_id=section.pk, narrative="1.1 Live draft text.", is_complete=True,
+                 base_version=section.version, user=officer)  # fmt: skip
+    client.force_login(leader)
+    response = client.get(sign_off.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We merged our customer teams." in page
+    assert "Live draft text" not in page
+    assert 'data-testid="withdrawn"' in page
+    assert response.context["form"] is None
+
+
+def test_sign_off_screen_shows_what_changed_since_the_councillors_last_version(
+    client, ready_plan, officer, leader
+):
+    first = send(ready_plan, officer, [leader])
+    request_changes(first, leader, comment="Say which offices closed.")
+    section = ready_plan.sections.get(theme__number=1)
+    section_save(section_id=section.pk, narrative="1.1 We merged our customer teams.\n"
+                 "1.2 We closed the Kings Road and Mill Lane offices.", is_complete=True,
+                 base_version=section.version, user=officer)  # fmt: skip
+    second = send(ready_plan, officer, [leader])
+    client.force_login(leader)
+    response = client.get(second.get_absolute_url())
+    assert response.context["previous"] == first.version
+    changed = [section for section in response.context["diff"] if section.changed]
+    assert [(s.label, s.added, s.removed) for s in changed] == [
+        ("Theme 1: Transforming services", 1, 1)
+    ]
+
+
+def test_approving_on_the_screen_records_the_decision(client, ready_plan, officer, leader):
+    sign_off = send(ready_plan, officer, [leader])
+    record_cabinet(sign_off, officer)
+    client.force_login(leader)
+    response = client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
+    )
+    assert response.status_code == 302
+    sign_off.refresh_from_db()
+    assert sign_off.status == "approved"
+    assert SignOffDecision.objects.get().version_sha256 == sign_off.version.sha256
+
+
+def test_approving_without_the_declaration_shows_the_error_and_records_nothing(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(leader)
+    response = client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "approve", "version_sha256": sign_off.version.sha256},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "declaration": [
+            f"Confirm that you approve this plan for submission on behalf of "
+            f"{ready_plan.council.name}"
+        ]
+    }
+    assert SignOffDecision.objects.count() == 0
+
+
+def test_approving_a_withdrawn_version_on_the_screen_is_refused(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(leader)
+    fresh = client.get(sign_off.get_absolute_url()).context["form"]["version_sha256"].value()
+    section = ready_plan.sections.get(theme__number=3)
+    section_save(section_id=section.pk, narrative="3.1 Edited.", is_complete=True,
+                 base_version=section.version, user=officer)  # fmt: skip
+    events = AuditEvent.objects.count()
+    response = client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "approve", "declaration": "on", "version_sha256": fresh},
+    )
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This version was withdrawn because the plan was edited after it was sent. It can no "
+        "longer be approved"
+    ]
+    assert SignOffDecision.objects.count() == 0
+    assert AuditEvent.objects.count() == events
+
+
+def test_tasklist_shows_the_comments_of_councillors_asking_for_changes(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    request_changes(sign_off, leader, comment="Add the savings figures.")
+    client.force_login(officer)
+    page = client.get(ready_plan.get_absolute_url()).content.decode()
+    assert 'data-testid="changes-requested"' in page
+    assert "Add the savings figures." in page
+    assert 'data-testid="plan-status">Changes requested<' in page
+
+
+def test_timeline_lists_every_event_in_words(client, ready_plan, officer, leader):
+    sign_off = send(ready_plan, officer, [leader])
+    record_cabinet(sign_off, officer)
+    client.force_login(leader)
+    client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
+    )
+    response = client.get(reverse("plans:timeline", args=[ready_plan.pk]))
+    ref = f"version 1 ({sign_off.version.reference})"
+    assert [entry["title"] for entry in response.context["entries"]] == [
+        f"Froze {ref}",
+        f"Sent {ref} for sign-off",
+        f"Recorded the council’s decision on {ref}",
+        f"Approved {ref}",
+        f"Version 1 ({sign_off.version.reference}) approved",
+        f"Submission of {ref} scheduled",
+    ]
+    assert (
+        response.context["entries"][2]["text"] == "Cabinet, 4 July 2024; call-in ends 11 July 2024"
+    )
+    assert response.context["entries"][5]["text"] == "Not before 11 July 2024 at 11:59pm"
+
+
+def test_home_lists_plans_awaiting_the_councillor(client, ready_plan, officer, leader):
+    client.force_login(leader)
+    assert client.get(reverse("home")).status_code == 302
+    sign_off = send(ready_plan, officer, [leader])
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert list(response.context["sign_offs"]) == [sign_off]
+    assert sign_off.get_absolute_url() in response.content.decode()
+
+
+def test_another_councils_officer_gets_404_on_every_sign_off_page(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    other_plan = PlanFactory(council=CouncilFactory())
+    client.force_login(officer_of(other_plan.council))
+    urls = [
+        reverse("plans:sign_off_send", args=[ready_plan.pk]),
+        sign_off.get_absolute_url(),
+        reverse("plans:statutory_comment", args=[ready_plan.pk, 1]),
+        reverse("plans:decision_record", args=[ready_plan.pk, 1]),
+        reverse("plans:timeline", args=[ready_plan.pk]),
+        reverse("plans:correction", args=[ready_plan.pk]),
+    ]
+    assert [client.get(url).status_code for url in urls] == [404] * 6
+
+
+def test_decision_record_form_needs_only_the_route_and_date(client, ready_plan, officer, leader):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(officer)
+    url = reverse("plans:decision_record", args=[ready_plan.pk, 1])
+    missing = client.post(url, {})
+    assert missing.status_code == 200
+    assert missing.context["form"].errors == {
+        "route": ["Select how the council decided"],
+        "decision_date": ["Enter the date of the meeting or decision"],
+    }
+    response = client.post(url, {"route": "portfolio_holder", "decision_date_0": "4",
+                                 "decision_date_1": "7", "decision_date_2": "2024"})  # fmt: skip
+    assert response.status_code == 302
+    record = sign_off.version.decision_record
+    assert (record.route, str(record.decision_date), str(record.call_in_ends)) == (
+        "portfolio_holder", "2024-07-04", "2024-07-11",
+    )  # fmt: skip
