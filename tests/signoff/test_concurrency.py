@@ -4,7 +4,7 @@ import threading
 import time
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connections
 
 from plans.content import content_sha256, plan_content
@@ -106,7 +106,8 @@ def test_an_approval_racing_an_edit_only_ever_approves_the_hash_shown(attempt):
     live = content_sha256(plan_content(Plan.objects.get(pk=plan.pk)))
     if isinstance(approval, SignOffDecision):
         # The approval won the lock: the plan is approved and the edit was refused.
-        assert isinstance(edited, PermissionDenied), edited
+        assert isinstance(edited, ValidationError), edited
+        assert edited.code == "invalid_transition"
         assert (sign_off.status, plan.status) == ("approved", "approved")
         assert approval.version_sha256 == shown == sign_off.version.sha256 == live
     else:
@@ -181,7 +182,8 @@ def test_an_edit_waits_for_an_approval_holding_the_plan_and_is_then_refused():
 
     approval, edited = run_together(slow_approval, edit_after_approval_starts)
     assert isinstance(approval, SignOffDecision)
-    assert isinstance(edited, PermissionDenied)
+    assert isinstance(edited, ValidationError)
+    assert edited.code == "invalid_transition"
     plan.refresh_from_db()
     assert plan.status == "approved"
     assert content_sha256(plan_content(plan)) == approval.version_sha256

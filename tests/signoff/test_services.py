@@ -402,9 +402,10 @@ def test_an_approved_plan_is_read_only(ready_plan, officer, leader):
     ready_plan.refresh_from_db()
     section = ready_plan.sections.get(theme__number=1)
     before = state(ready_plan)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(ValidationError) as edit_refused:
         section_save(section_id=section.pk, narrative="Late change", is_complete=True,
                      base_version=section.version, user=officer)  # fmt: skip
+    assert edit_refused.value.code == "invalid_transition"
     with pytest.raises(ValidationError) as refused:
         plan_record_change(plan=ready_plan, user=officer, summary="Sneaky")
     assert refused.value.code == "invalid_transition"
