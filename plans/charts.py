@@ -100,7 +100,8 @@ def line_chart_svg(
     )
     for index, point in enumerate(points):
         parts.append(
-            f'<circle cx="{_fmt(x(index))}" cy="{_fmt(y(point.value))}" r="4" fill="{LINE_COLOUR}"/>'
+            f'<circle cx="{_fmt(x(index))}" cy="{_fmt(y(point.value))}" r="4" '
+            f'fill="{LINE_COLOUR}"/>'
         )
     # Label the first and last periods, and every period when there are few.
     labelled = range(len(points)) if len(points) <= 6 else (0, len(points) - 1)

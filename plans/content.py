@@ -65,10 +65,13 @@ def _kpi(kpi) -> dict:
         "data_provider": kpi.data_provider,
         "commentary": kpi.commentary,
         "values": [
-            {"period": value.period_label, "start": value.period_start.isoformat(),
-             "value": _text(value.value)}
+            {
+                "period": value.period_label,
+                "start": value.period_start.isoformat(),
+                "value": _text(value.value),
+            }
             for value in kpi.series
-        ],  # fmt: skip
+        ],
         "traffic_light": kpi.traffic_light.value,
         "short_trend": kpi.short_trend.value,
         "long_trend": kpi.long_trend.value,
@@ -92,18 +95,28 @@ def _theme_evidence(theme) -> dict:
         "done": [_action(action) for action in theme.done],
         "will_do": [_action(action) for action in theme.will_do],
         "savings": [
-            {"description": saving.description, "workstream": saving.workstream,
-             "amount": _text(saving.amount), "start_year": saving.start_year,
-             "end_year": saving.end_year, "period": saving.period_label,
-             "cashable": saving.is_cashable}
+            {
+                "description": saving.description,
+                "workstream": saving.workstream,
+                "amount": _text(saving.amount),
+                "start_year": saving.start_year,
+                "end_year": saving.end_year,
+                "period": saving.period_label,
+                "cashable": saving.is_cashable,
+            }
             for saving in theme.savings
         ],
         "barriers": [
-            {"category": barrier.category, "category_label": barrier.get_category_display(),
-             "title": barrier.title, "description": barrier.description, "ask": barrier.ask}
+            {
+                "category": barrier.category,
+                "category_label": barrier.get_category_display(),
+                "title": barrier.title,
+                "description": barrier.description,
+                "ask": barrier.ask,
+            }
             for barrier in theme.barriers
         ],
-    }  # fmt: skip
+    }
     return {key: value for key, value in items.items() if value}
 
 
@@ -178,8 +191,10 @@ def _theme_evidence_lines(theme: dict) -> list[str]:
                 f"  Benchmark {kpi['benchmark']['label']}: "
                 f"{_figure(kpi['benchmark']['value'], kpi['unit'])}".replace(" :", ":")
             )
-        for owner_key, owner_label in (("data_owner", "Data owner"), ("data_provider",
-                                                                      "Data provider")):  # fmt: skip
+        for owner_key, owner_label in (
+            ("data_owner", "Data owner"),
+            ("data_provider", "Data provider"),
+        ):
             if kpi[owner_key]:
                 lines.append(f"  {owner_label}: {kpi[owner_key]}")
         for value in kpi["values"]:
@@ -231,9 +246,8 @@ def _plan_evidence_lines(content: dict) -> list[str]:
         lines.append(f"Notes on the figures: {figures['notes']}")
     if "plan_cost" in content:
         cost = content["plan_cost"]
-        lines.append(
-            f"Cost of producing the plan: {_figure(cost['amount'], 'pounds')} {cost['note']}".rstrip()
-        )
+        amount = _figure(cost["amount"], "pounds")
+        lines.append(f"Cost of producing the plan: {amount} {cost['note']}".rstrip())
     for partner in content.get("partners", []):
         lines.append(f"Partner: {partner['name']} {partner['description']}".rstrip())
     for link in content.get("strategies", []):

@@ -17,11 +17,23 @@ ANNUAL = "annual"
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        ["january", "february", "march", "april", "may", "june", "july", "august",
-         "september", "october", "november", "december"],
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
-}  # fmt: skip
+}
 
 
 class TrafficLight(StrEnum):
@@ -41,9 +53,12 @@ class TrafficLight(StrEnum):
 
     @property
     def tag_colour(self) -> str:
-        return {"good": "green", "caution": "yellow", "requires_attention": "red", "no_data": "grey"}[
-            self.value
-        ]
+        return {
+            "good": "green",
+            "caution": "yellow",
+            "requires_attention": "red",
+            "no_data": "grey",
+        }[self.value]
 
 
 class Trend(StrEnum):

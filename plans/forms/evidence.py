@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Fieldset, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -27,8 +27,7 @@ class FigureField(forms.CharField):
     Messages name the thing ("Enter the target", "The target must be a number").
     """
 
-    def __init__(self, *, noun: str, minimum=None, maximum=None, whole=False, example="",
-                 **kwargs):  # fmt: skip
+    def __init__(self, *, noun: str, minimum=None, maximum=None, whole=False, example="", **kwargs):
         self.noun, self.minimum, self.maximum, self.whole = noun, minimum, maximum, whole
         self.example = example
         kwargs.setdefault("error_messages", {"required": f"Enter {noun}"})
@@ -70,8 +69,9 @@ class MoneyField(FigureField):
 
 class PercentField(FigureField):
     def __init__(self, *, noun: str, **kwargs):
-        super().__init__(noun=noun, minimum=Decimal(0), maximum=Decimal(100), example="4.96",
-                         **kwargs)  # fmt: skip
+        super().__init__(
+            noun=noun, minimum=Decimal(0), maximum=Decimal(100), example="4.96", **kwargs
+        )
 
 
 class MilestoneDateField(DateInputField):
@@ -95,7 +95,9 @@ class MilestoneDateField(DateInputField):
                 raise ValueError
             return date(year, month, day)
         except ValueError:
-            raise ValidationError("The milestone date must be a real date", code="invalid") from None
+            raise ValidationError(
+                "The milestone date must be a real date", code="invalid"
+            ) from None
 
 
 class VersionedForm(forms.Form):
@@ -190,7 +192,9 @@ class KpiForm(ThemeChoiceMixin, VersionedForm):
         error_messages={"max_length": "The benchmark source must be 100 characters or fewer"},
     )
     data_owner = forms.CharField(label="Data owner (optional)", max_length=200, required=False)
-    data_provider = forms.CharField(label="Data provider (optional)", max_length=200, required=False)
+    data_provider = forms.CharField(
+        label="Data provider (optional)", max_length=200, required=False
+    )
     commentary = forms.CharField(
         label="Commentary on the latest period (optional)",
         required=False,
@@ -201,10 +205,21 @@ class KpiForm(ThemeChoiceMixin, VersionedForm):
     )
 
     FIELDS = (
-        "code", "name", "unit", "frequency", "higher_is_better", "target_value", "tolerance",
-        "baseline_value", "baseline_period", "benchmark_value", "benchmark_label",
-        "data_owner", "data_provider", "commentary",
-    )  # fmt: skip
+        "code",
+        "name",
+        "unit",
+        "frequency",
+        "higher_is_better",
+        "target_value",
+        "tolerance",
+        "baseline_value",
+        "baseline_period",
+        "benchmark_value",
+        "benchmark_label",
+        "data_owner",
+        "data_provider",
+        "commentary",
+    )
 
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -231,16 +246,24 @@ class KpiForm(ThemeChoiceMixin, VersionedForm):
     def clean(self):
         cleaned = super().clean()
         unit = cleaned.get("unit")
-        for name, noun in (("target_value", "target"), ("baseline_value", "baseline value"),
-                           ("benchmark_value", "benchmark value")):  # fmt: skip
+        for name, noun in (
+            ("target_value", "target"),
+            ("baseline_value", "baseline value"),
+            ("benchmark_value", "benchmark value"),
+        ):
             value = cleaned.get(name)
             if unit == KPI.Unit.PERCENT and value is not None and not 0 <= value <= 100:
-                self.add_error(name, ValidationError(
-                    f"The {noun} must be between 0 and 100 for a percentage",
-                    code="out_of_range"))  # fmt: skip
+                self.add_error(
+                    name,
+                    ValidationError(
+                        f"The {noun} must be between 0 and 100 for a percentage",
+                        code="out_of_range",
+                    ),
+                )
             elif unit in ("pounds", "days", "hours") and value is not None and value < 0:
-                self.add_error(name, ValidationError(f"The {noun} must be 0 or more",
-                                                     code="out_of_range"))  # fmt: skip
+                self.add_error(
+                    name, ValidationError(f"The {noun} must be 0 or more", code="out_of_range")
+                )
         return cleaned
 
     def model_fields(self) -> dict:
@@ -343,9 +366,11 @@ class ActionForm(ThemeChoiceMixin, VersionedForm):
         help_text="For example Commercial and income.",
     )
     milestone_date = MilestoneDateField(
-        label="Milestone date (optional)", required=False, require_all_fields=False,
+        label="Milestone date (optional)",
+        required=False,
+        require_all_fields=False,
         help_text="For example 31 3 2025.",
-    )  # fmt: skip
+    )
     owner = forms.CharField(label="Owner (optional)", max_length=200, required=False)
     status = forms.ChoiceField(
         label="Status",
@@ -395,13 +420,21 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
     workstream = forms.CharField(label="Workstream (optional)", max_length=100, required=False)
     amount = MoneyField(label="Amount in pounds", noun="the amount in pounds")
     start_year = FigureField(
-        label="Start year", noun="the start year", whole=True, minimum=2000, maximum=2100,
+        label="Start year",
+        noun="the start year",
+        whole=True,
+        minimum=2000,
+        maximum=2100,
         example="2024",
-    )  # fmt: skip
+    )
     end_year = FigureField(
-        label="End year", noun="the end year", whole=True, minimum=2000, maximum=2100,
+        label="End year",
+        noun="the end year",
+        whole=True,
+        minimum=2000,
+        maximum=2100,
         example="2029",
-    )  # fmt: skip
+    )
     period_label = forms.CharField(
         label="Period in words (optional)",
         max_length=100,
@@ -416,8 +449,15 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
         error_messages={"required": "Select whether the saving is cashable"},
     )
 
-    FIELDS = ("description", "workstream", "amount", "start_year", "end_year", "period_label",
-              "is_cashable")  # fmt: skip
+    FIELDS = (
+        "description",
+        "workstream",
+        "amount",
+        "start_year",
+        "end_year",
+        "period_label",
+        "is_cashable",
+    )
 
     def __init__(self, *args, themes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -580,33 +620,47 @@ class StrategyForm(VersionedForm):
 class SpendFiguresForm(VersionedForm):
     agency_percent = PercentField(
         label="Agency spend as a percentage of total staff budget (optional)",
-        noun="agency spend", required=False,
-    )  # fmt: skip
+        noun="agency spend",
+        required=False,
+    )
     consultancy_percent = PercentField(
         label="Consultancy spend as a percentage of total staff budget (optional)",
-        noun="consultancy spend", required=False,
-    )  # fmt: skip
+        noun="consultancy spend",
+        required=False,
+    )
     long_term_contractors = FigureField(
         label="How many consultants or agency staff have been in post for over a year? (optional)",
-        noun="the number of consultants or agency staff", whole=True, minimum=0, required=False,
+        noun="the number of consultants or agency staff",
+        whole=True,
+        minimum=0,
+        required=False,
         example="3",
-    )  # fmt: skip
+    )
     edi_spend = MoneyField(
         label="Spend on equality, diversity and inclusion (EDI) a year, in pounds (optional)",
-        noun="EDI spend", required=False,
-    )  # fmt: skip
+        noun="EDI spend",
+        required=False,
+    )
     edi_hours = FigureField(
-        label="Staff time on EDI a year, in hours (optional)", noun="EDI time", minimum=0,
-        required=False, example="120",
-    )  # fmt: skip
+        label="Staff time on EDI a year, in hours (optional)",
+        noun="EDI time",
+        minimum=0,
+        required=False,
+        example="120",
+    )
     edi_champions = FigureField(
-        label="How many EDI champions do you have? (optional)", noun="the number of EDI champions",
-        whole=True, minimum=0, required=False, example="1",
-    )  # fmt: skip
+        label="How many EDI champions do you have? (optional)",
+        noun="the number of EDI champions",
+        whole=True,
+        minimum=0,
+        required=False,
+        example="1",
+    )
     facility_time_percent = PercentField(
         label="Trade union facility time as a percentage of the pay bill (optional)",
-        noun="facility time", required=False,
-    )  # fmt: skip
+        noun="facility time",
+        required=False,
+    )
     notes = forms.CharField(
         label="Notes on these figures (optional)",
         required=False,
@@ -615,8 +669,16 @@ class SpendFiguresForm(VersionedForm):
         help_text="For example what a figure includes or leaves out.",
     )
 
-    FIELDS = ("agency_percent", "consultancy_percent", "long_term_contractors", "edi_spend",
-              "edi_hours", "edi_champions", "facility_time_percent", "notes")  # fmt: skip
+    FIELDS = (
+        "agency_percent",
+        "consultancy_percent",
+        "long_term_contractors",
+        "edi_spend",
+        "edi_hours",
+        "edi_champions",
+        "facility_time_percent",
+        "notes",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -643,8 +705,9 @@ class SpendFiguresForm(VersionedForm):
 class PlanCostForm(VersionedForm):
     plan_cost = MoneyField(
         label="What did producing this plan cost, in pounds? (optional)",
-        noun="the cost", required=False,
-    )  # fmt: skip
+        noun="the cost",
+        required=False,
+    )
     plan_cost_note = forms.CharField(
         label="How was the cost made up? (optional)",
         max_length=200,

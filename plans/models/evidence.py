@@ -67,7 +67,9 @@ class KPI(EvidenceItem):
     code = models.CharField("code", max_length=30, help_text="For example LPI CS 1 or NI 157a.")
     name = models.CharField("short name", max_length=200)
     unit = models.CharField("unit", max_length=16, choices=Unit.choices)
-    frequency = models.CharField("how often it is measured", max_length=16, choices=Frequency.choices)
+    frequency = models.CharField(
+        "how often it is measured", max_length=16, choices=Frequency.choices
+    )
     higher_is_better = models.BooleanField("higher is better", default=True)
     baseline_value = models.DecimalField("baseline value", null=True, blank=True, **FIGURE)
     baseline_period = models.CharField("baseline period", max_length=50, blank=True)
@@ -188,7 +190,9 @@ class KpiValue(models.Model):
         verbose_name = "KPI value"
         ordering = ["kpi", "period_start"]
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "period_start"], name="kpi_value_one_per_period"),
+            models.UniqueConstraint(
+                fields=["kpi", "period_start"], name="kpi_value_one_per_period"
+            ),
             models.CheckConstraint(
                 condition=Q(period_start__day=1), name="kpi_value_period_starts_a_month"
             ),
@@ -233,7 +237,9 @@ class Action(EvidenceItem):
         verbose_name = "action"
         ordering = ["plan", "theme__number", "kind", "workstream", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=ActionKind.values), name="action_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ActionKind.values), name="action_kind_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ActionStatus.values), name="action_status_valid"
             ),

@@ -118,9 +118,10 @@ def themes_of_plan(*, plan: Plan) -> QuerySet[Theme]:
 def questions_with_coverage(*, plan: Plan, theme: Theme) -> list[GuidingQuestion]:
     """The theme's questions, each with `answered` set from the officer's checklist."""
     answered = set(
-        QuestionCoverage.objects.filter(plan=plan, question__theme=theme, answered=True)
-        .values_list("question_id", flat=True)
-    )  # fmt: skip
+        QuestionCoverage.objects.filter(
+            plan=plan, question__theme=theme, answered=True
+        ).values_list("question_id", flat=True)
+    )
     questions = list(GuidingQuestion.objects.filter(theme=theme).order_by("number"))
     for question in questions:
         question.answered = question.pk in answered

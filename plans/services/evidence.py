@@ -53,19 +53,39 @@ class EvidenceConflict(EditConflict):
 # Fields an officer may set on each kind of item; everything else is the service's business.
 EDITABLE_FIELDS: dict[type[models.Model], frozenset[str]] = {
     KPI: frozenset(
-        {"code", "name", "unit", "frequency", "higher_is_better", "baseline_value",
-         "baseline_period", "target_value", "tolerance", "benchmark_value", "benchmark_label",
-         "data_owner", "data_provider", "commentary"}
+        {
+            "code",
+            "name",
+            "unit",
+            "frequency",
+            "higher_is_better",
+            "baseline_value",
+            "baseline_period",
+            "target_value",
+            "tolerance",
+            "benchmark_value",
+            "benchmark_label",
+            "data_owner",
+            "data_provider",
+            "commentary",
+        }
     ),
     Action: frozenset({"kind", "description", "workstream", "milestone_date", "owner", "status"}),
     SavingsCommitment: frozenset(
-        {"workstream", "description", "amount", "start_year", "end_year", "period_label",
-         "is_cashable"}
+        {
+            "workstream",
+            "description",
+            "amount",
+            "start_year",
+            "end_year",
+            "period_label",
+            "is_cashable",
+        }
     ),
     Barrier: frozenset({"category", "title", "description", "ask"}),
     Partner: frozenset({"name", "sector", "description"}),
     StrategyLink: frozenset({"title", "url"}),
-}  # fmt: skip
+}
 FIGURE_FIELDS = frozenset(SpendFigures.FIGURE_FIELDS) | {"notes"}
 COST_FIELDS = frozenset({"plan_cost", "plan_cost_note"})
 
@@ -157,8 +177,17 @@ def _locked_item(model, *, plan: Plan, item_id: int, base_version: int):
     return item
 
 
-def _update(*, model, plan_id: int, item_id: int, base_version: int, user, fields: dict,
-            summary: Callable, theme_number: int | None = None):  # fmt: skip
+def _update(
+    *,
+    model,
+    plan_id: int,
+    item_id: int,
+    base_version: int,
+    user,
+    fields: dict,
+    summary: Callable,
+    theme_number: int | None = None,
+):
     _check_fields(model, fields)
     with _editing(plan_id=plan_id, user=user) as plan:
         item = _locked_item(model, plan=plan, item_id=item_id, base_version=base_version)
@@ -225,28 +254,46 @@ def _strategy_summary(link, verb):
 def kpi_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user) -> KPI:
     """Add a KPI to a theme of the plan; records a revision."""
     return _create(
-        model=KPI, plan_id=plan_id, user=user, fields=fields, summary=_kpi_summary,
+        model=KPI,
+        plan_id=plan_id,
+        user=user,
+        fields=fields,
+        summary=_kpi_summary,
         theme_number=theme_number,
-    )  # fmt: skip
+    )
 
 
-def kpi_update(*, plan_id: int, kpi_id: int, base_version: int, theme_number: int,
-               fields: dict[str, Any], user) -> KPI:  # fmt: skip
+def kpi_update(
+    *, plan_id: int, kpi_id: int, base_version: int, theme_number: int, fields: dict[str, Any], user
+) -> KPI:
     """Change a KPI unless someone saved it since `base_version`; records a revision."""
     return _update(
-        model=KPI, plan_id=plan_id, item_id=kpi_id, base_version=base_version, user=user,
-        fields=fields, summary=_kpi_summary, theme_number=theme_number,
-    )  # fmt: skip
+        model=KPI,
+        plan_id=plan_id,
+        item_id=kpi_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_kpi_summary,
+        theme_number=theme_number,
+    )
 
 
 def kpi_delete(*, plan_id: int, kpi_id: int, base_version: int, user) -> None:
     """Delete a KPI and its values; records a revision."""
-    _delete(model=KPI, plan_id=plan_id, item_id=kpi_id, base_version=base_version, user=user,
-            summary=_kpi_summary)  # fmt: skip
+    _delete(
+        model=KPI,
+        plan_id=plan_id,
+        item_id=kpi_id,
+        base_version=base_version,
+        user=user,
+        summary=_kpi_summary,
+    )
 
 
-def kpi_value_set(*, plan_id: int, kpi_id: int, base_version: int, period_start: date,
-                  value: Decimal, user) -> KpiValue:  # fmt: skip
+def kpi_value_set(
+    *, plan_id: int, kpi_id: int, base_version: int, period_start: date, value: Decimal, user
+) -> KpiValue:
     """Set a KPI's value for one period (adding or replacing it); bumps the KPI's version and
     records a revision."""
     with _editing(plan_id=plan_id, user=user) as plan:
@@ -271,8 +318,7 @@ def kpi_value_set(*, plan_id: int, kpi_id: int, base_version: int, period_start:
     return existing
 
 
-def kpi_value_delete(*, plan_id: int, kpi_id: int, value_id: int, base_version: int,
-                     user) -> None:  # fmt: skip
+def kpi_value_delete(*, plan_id: int, kpi_id: int, value_id: int, base_version: int, user) -> None:
     """Delete one of a KPI's values; bumps the KPI's version and records a revision."""
     with _editing(plan_id=plan_id, user=user) as plan:
         kpi = _locked_item(KPI, plan=plan, item_id=kpi_id, base_version=base_version)
@@ -288,8 +334,9 @@ def kpi_value_delete(*, plan_id: int, kpi_id: int, value_id: int, base_version: 
 def _check_period_and_value(kpi: KPI, period_start: date, value: Decimal) -> None:
     errors = {}
     if not kpi_rules.is_period_start(kpi.frequency, period_start):
-        errors["period"] = ValidationError("Enter a period this KPI is measured in",
-                                           code="invalid_period")  # fmt: skip
+        errors["period"] = ValidationError(
+            "Enter a period this KPI is measured in", code="invalid_period"
+        )
     problem = kpi_rules.value_problem(value, kpi.unit)
     if problem:
         errors["value"] = ValidationError(problem, code="out_of_range")
@@ -318,8 +365,10 @@ def kpi_values_import(*, plan_id: int, rows: list[ImportRow], user) -> ImportRes
     """Set many KPI values at once: all rows or none. Raises ValidationError (code
     "invalid_rows") listing every bad row; a file that changes nothing records no revision."""
     with _editing(plan_id=plan_id, user=user) as plan:
-        kpis = {kpi.code.casefold(): kpi for kpi in KPI.objects.select_for_update(of=("self",))
-                .filter(plan=plan)}  # fmt: skip
+        kpis = {
+            kpi.code.casefold(): kpi
+            for kpi in KPI.objects.select_for_update(of=("self",)).filter(plan=plan)
+        }
         values, errors = validate_rows(rows, kpis)
         if errors:
             raise ValidationError(errors, code="invalid_rows")
@@ -339,15 +388,15 @@ def kpi_values_import(*, plan_id: int, rows: list[ImportRow], user) -> ImportRes
                 continue
             touched.add(kpi.pk)
         result = ImportResult(
-            added=len(to_add), changed=len(to_change), unchanged=len(values) - len(to_add) -
-            len(to_change),
-        )  # fmt: skip
+            added=len(to_add),
+            changed=len(to_change),
+            unchanged=len(values) - len(to_add) - len(to_change),
+        )
         if not result.changed_anything:
             return result
         KpiValue.objects.bulk_create(to_add)
         KpiValue.objects.bulk_update(to_change, ["value"])
-        KPI.objects.filter(pk__in=touched).update(version=models.F("version") + 1,
-                                                  updated_by=user)  # fmt: skip
+        KPI.objects.filter(pk__in=touched).update(version=models.F("version") + 1, updated_by=user)
         plan_record_change(
             plan=plan,
             user=user,
@@ -361,64 +410,142 @@ def kpi_values_import(*, plan_id: int, rows: list[ImportRow], user) -> ImportRes
 
 def action_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user) -> Action:
     """Add a "what we have done" or "what we will do" item to a theme; records a revision."""
-    return _create(model=Action, plan_id=plan_id, user=user, fields=fields,
-                   summary=_action_summary, theme_number=theme_number)  # fmt: skip
+    return _create(
+        model=Action,
+        plan_id=plan_id,
+        user=user,
+        fields=fields,
+        summary=_action_summary,
+        theme_number=theme_number,
+    )
 
 
-def action_update(*, plan_id: int, action_id: int, base_version: int, theme_number: int,
-                  fields: dict[str, Any], user) -> Action:  # fmt: skip
+def action_update(
+    *,
+    plan_id: int,
+    action_id: int,
+    base_version: int,
+    theme_number: int,
+    fields: dict[str, Any],
+    user,
+) -> Action:
     """Change an action unless someone saved it since `base_version`; records a revision."""
-    return _update(model=Action, plan_id=plan_id, item_id=action_id, base_version=base_version,
-                   user=user, fields=fields, summary=_action_summary,
-                   theme_number=theme_number)  # fmt: skip
+    return _update(
+        model=Action,
+        plan_id=plan_id,
+        item_id=action_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_action_summary,
+        theme_number=theme_number,
+    )
 
 
 def action_delete(*, plan_id: int, action_id: int, base_version: int, user) -> None:
     """Delete an action; records a revision."""
-    _delete(model=Action, plan_id=plan_id, item_id=action_id, base_version=base_version,
-            user=user, summary=_action_summary)  # fmt: skip
+    _delete(
+        model=Action,
+        plan_id=plan_id,
+        item_id=action_id,
+        base_version=base_version,
+        user=user,
+        summary=_action_summary,
+    )
 
 
-def saving_create(*, plan_id: int, theme_number: int, fields: dict[str, Any],
-                  user) -> SavingsCommitment:  # fmt: skip
+def saving_create(
+    *, plan_id: int, theme_number: int, fields: dict[str, Any], user
+) -> SavingsCommitment:
     """Add a savings commitment; records a revision."""
-    return _create(model=SavingsCommitment, plan_id=plan_id, user=user, fields=fields,
-                   summary=_saving_summary, theme_number=theme_number)  # fmt: skip
+    return _create(
+        model=SavingsCommitment,
+        plan_id=plan_id,
+        user=user,
+        fields=fields,
+        summary=_saving_summary,
+        theme_number=theme_number,
+    )
 
 
-def saving_update(*, plan_id: int, saving_id: int, base_version: int, theme_number: int,
-                  fields: dict[str, Any], user) -> SavingsCommitment:  # fmt: skip
+def saving_update(
+    *,
+    plan_id: int,
+    saving_id: int,
+    base_version: int,
+    theme_number: int,
+    fields: dict[str, Any],
+    user,
+) -> SavingsCommitment:
     """Change a savings commitment unless someone saved it since `base_version`."""
-    return _update(model=SavingsCommitment, plan_id=plan_id, item_id=saving_id,
-                   base_version=base_version, user=user, fields=fields,
-                   summary=_saving_summary, theme_number=theme_number)  # fmt: skip
+    return _update(
+        model=SavingsCommitment,
+        plan_id=plan_id,
+        item_id=saving_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_saving_summary,
+        theme_number=theme_number,
+    )
 
 
 def saving_delete(*, plan_id: int, saving_id: int, base_version: int, user) -> None:
     """Delete a savings commitment; records a revision."""
-    _delete(model=SavingsCommitment, plan_id=plan_id, item_id=saving_id,
-            base_version=base_version, user=user, summary=_saving_summary)  # fmt: skip
+    _delete(
+        model=SavingsCommitment,
+        plan_id=plan_id,
+        item_id=saving_id,
+        base_version=base_version,
+        user=user,
+        summary=_saving_summary,
+    )
 
 
-def barrier_create(*, plan_id: int, theme_number: int, fields: dict[str, Any],
-                   user) -> Barrier:  # fmt: skip
+def barrier_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user) -> Barrier:
     """Add a barrier; records a revision."""
-    return _create(model=Barrier, plan_id=plan_id, user=user, fields=fields,
-                   summary=_barrier_summary, theme_number=theme_number)  # fmt: skip
+    return _create(
+        model=Barrier,
+        plan_id=plan_id,
+        user=user,
+        fields=fields,
+        summary=_barrier_summary,
+        theme_number=theme_number,
+    )
 
 
-def barrier_update(*, plan_id: int, barrier_id: int, base_version: int, theme_number: int,
-                   fields: dict[str, Any], user) -> Barrier:  # fmt: skip
+def barrier_update(
+    *,
+    plan_id: int,
+    barrier_id: int,
+    base_version: int,
+    theme_number: int,
+    fields: dict[str, Any],
+    user,
+) -> Barrier:
     """Change a barrier unless someone saved it since `base_version`; records a revision."""
-    return _update(model=Barrier, plan_id=plan_id, item_id=barrier_id,
-                   base_version=base_version, user=user, fields=fields,
-                   summary=_barrier_summary, theme_number=theme_number)  # fmt: skip
+    return _update(
+        model=Barrier,
+        plan_id=plan_id,
+        item_id=barrier_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_barrier_summary,
+        theme_number=theme_number,
+    )
 
 
 def barrier_delete(*, plan_id: int, barrier_id: int, base_version: int, user) -> None:
     """Delete a barrier; records a revision."""
-    _delete(model=Barrier, plan_id=plan_id, item_id=barrier_id, base_version=base_version,
-            user=user, summary=_barrier_summary)  # fmt: skip
+    _delete(
+        model=Barrier,
+        plan_id=plan_id,
+        item_id=barrier_id,
+        base_version=base_version,
+        user=user,
+        summary=_barrier_summary,
+    )
 
 
 # --- Partners and strategy links ---------------------------------------------------------------
@@ -426,42 +553,70 @@ def barrier_delete(*, plan_id: int, barrier_id: int, base_version: int, user) ->
 
 def partner_create(*, plan_id: int, fields: dict[str, Any], user) -> Partner:
     """Add a partner the council worked with; records a revision."""
-    return _create(model=Partner, plan_id=plan_id, user=user, fields=fields,
-                   summary=_partner_summary)  # fmt: skip
+    return _create(
+        model=Partner, plan_id=plan_id, user=user, fields=fields, summary=_partner_summary
+    )
 
 
-def partner_update(*, plan_id: int, partner_id: int, base_version: int, fields: dict[str, Any],
-                   user) -> Partner:  # fmt: skip
+def partner_update(
+    *, plan_id: int, partner_id: int, base_version: int, fields: dict[str, Any], user
+) -> Partner:
     """Change a partner unless someone saved it since `base_version`; records a revision."""
-    return _update(model=Partner, plan_id=plan_id, item_id=partner_id,
-                   base_version=base_version, user=user, fields=fields,
-                   summary=_partner_summary)  # fmt: skip
+    return _update(
+        model=Partner,
+        plan_id=plan_id,
+        item_id=partner_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_partner_summary,
+    )
 
 
 def partner_delete(*, plan_id: int, partner_id: int, base_version: int, user) -> None:
     """Delete a partner; records a revision."""
-    _delete(model=Partner, plan_id=plan_id, item_id=partner_id, base_version=base_version,
-            user=user, summary=_partner_summary)  # fmt: skip
+    _delete(
+        model=Partner,
+        plan_id=plan_id,
+        item_id=partner_id,
+        base_version=base_version,
+        user=user,
+        summary=_partner_summary,
+    )
 
 
 def strategy_create(*, plan_id: int, fields: dict[str, Any], user) -> StrategyLink:
     """Add a link to one of the council's strategies; records a revision."""
-    return _create(model=StrategyLink, plan_id=plan_id, user=user, fields=fields,
-                   summary=_strategy_summary)  # fmt: skip
+    return _create(
+        model=StrategyLink, plan_id=plan_id, user=user, fields=fields, summary=_strategy_summary
+    )
 
 
-def strategy_update(*, plan_id: int, strategy_id: int, base_version: int,
-                    fields: dict[str, Any], user) -> StrategyLink:  # fmt: skip
+def strategy_update(
+    *, plan_id: int, strategy_id: int, base_version: int, fields: dict[str, Any], user
+) -> StrategyLink:
     """Change a strategy link unless someone saved it since `base_version`."""
-    return _update(model=StrategyLink, plan_id=plan_id, item_id=strategy_id,
-                   base_version=base_version, user=user, fields=fields,
-                   summary=_strategy_summary)  # fmt: skip
+    return _update(
+        model=StrategyLink,
+        plan_id=plan_id,
+        item_id=strategy_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=_strategy_summary,
+    )
 
 
 def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) -> None:
     """Delete a strategy link; records a revision."""
-    _delete(model=StrategyLink, plan_id=plan_id, item_id=strategy_id,
-            base_version=base_version, user=user, summary=_strategy_summary)  # fmt: skip
+    _delete(
+        model=StrategyLink,
+        plan_id=plan_id,
+        item_id=strategy_id,
+        base_version=base_version,
+        user=user,
+        summary=_strategy_summary,
+    )
 
 
 # --- Spend figures and the plan's cost (one row per plan) --------------------------------------
@@ -490,29 +645,41 @@ def _figures_save(*, plan_id: int, base_version: int, fields: dict, user, allowe
     return figures
 
 
-def spend_figures_save(*, plan_id: int, base_version: int, fields: dict[str, Any],
-                       user) -> SpendFigures:  # fmt: skip
+def spend_figures_save(
+    *, plan_id: int, base_version: int, fields: dict[str, Any], user
+) -> SpendFigures:
     """Save the agency, consultancy, EDI and facility-time figures; `base_version` 0 means the
     editor saw none yet. Records a revision."""
-    return _figures_save(plan_id=plan_id, base_version=base_version, fields=fields, user=user,
-                         allowed=FIGURE_FIELDS, summary="Saved the spend figures")  # fmt: skip
+    return _figures_save(
+        plan_id=plan_id,
+        base_version=base_version,
+        fields=fields,
+        user=user,
+        allowed=FIGURE_FIELDS,
+        summary="Saved the spend figures",
+    )
 
 
-def plan_cost_save(*, plan_id: int, base_version: int, plan_cost: Decimal | None,
-                   plan_cost_note: str, user) -> SpendFigures:  # fmt: skip
+def plan_cost_save(
+    *, plan_id: int, base_version: int, plan_cost: Decimal | None, plan_cost_note: str, user
+) -> SpendFigures:
     """Save what producing the plan cost; records a revision."""
     return _figures_save(
-        plan_id=plan_id, base_version=base_version, user=user, allowed=COST_FIELDS,
+        plan_id=plan_id,
+        base_version=base_version,
+        user=user,
+        allowed=COST_FIELDS,
         fields={"plan_cost": plan_cost, "plan_cost_note": plan_cost_note},
         summary="Saved the cost of producing the plan",
-    )  # fmt: skip
+    )
 
 
 # --- Which guiding questions the plan answers --------------------------------------------------
 
 
-def coverage_save(*, plan_id: int, theme_number: int, answered: Iterable[int],
-                  seen: Iterable[int], user) -> int:  # fmt: skip
+def coverage_save(
+    *, plan_id: int, theme_number: int, answered: Iterable[int], seen: Iterable[int], user
+) -> int:
     """Record which of a theme's questions the plan answers; returns how many marks changed.
 
     `seen` is what the officer saw as answered when the page loaded. Only the marks they changed

@@ -33,7 +33,7 @@ from plans.forms.evidence import (
     StrategyForm,
 )
 from plans.kpi_import import template_csv
-from plans.models import KPI, Action, Barrier, Partner, SavingsCommitment, StrategyLink
+from plans.models import Action, Barrier, Partner, SavingsCommitment, StrategyLink
 from plans.services import evidence as services
 from plans.services.evidence import EvidenceConflict
 
@@ -103,21 +103,56 @@ class ItemKind:
 
 
 KINDS = {
-    "actions": ItemKind(Action, ActionForm, "action", services.action_create,
-                        services.action_update, services.action_delete, "action_id"),
-    "savings": ItemKind(SavingsCommitment, SavingForm, "savings commitment",
-                        services.saving_create, services.saving_update, services.saving_delete,
-                        "saving_id"),
-    "barriers": ItemKind(Barrier, BarrierForm, "barrier", services.barrier_create,
-                         services.barrier_update, services.barrier_delete, "barrier_id",
-                         themed=False, barrier_theme=True),
-    "partners": ItemKind(Partner, PartnerForm, "partner", services.partner_create,
-                         services.partner_update, services.partner_delete, "partner_id",
-                         themed=False),
-    "strategies": ItemKind(StrategyLink, StrategyForm, "link to a strategy",
-                           services.strategy_create, services.strategy_update,
-                           services.strategy_delete, "strategy_id", themed=False),
-}  # fmt: skip
+    "actions": ItemKind(
+        Action,
+        ActionForm,
+        "action",
+        services.action_create,
+        services.action_update,
+        services.action_delete,
+        "action_id",
+    ),
+    "savings": ItemKind(
+        SavingsCommitment,
+        SavingForm,
+        "savings commitment",
+        services.saving_create,
+        services.saving_update,
+        services.saving_delete,
+        "saving_id",
+    ),
+    "barriers": ItemKind(
+        Barrier,
+        BarrierForm,
+        "barrier",
+        services.barrier_create,
+        services.barrier_update,
+        services.barrier_delete,
+        "barrier_id",
+        themed=False,
+        barrier_theme=True,
+    ),
+    "partners": ItemKind(
+        Partner,
+        PartnerForm,
+        "partner",
+        services.partner_create,
+        services.partner_update,
+        services.partner_delete,
+        "partner_id",
+        themed=False,
+    ),
+    "strategies": ItemKind(
+        StrategyLink,
+        StrategyForm,
+        "link to a strategy",
+        services.strategy_create,
+        services.strategy_update,
+        services.strategy_delete,
+        "strategy_id",
+        themed=False,
+    ),
+}
 
 
 def _form_kwargs(kind: ItemKind, plan) -> dict:
@@ -143,7 +178,9 @@ def _back_url(kind: ItemKind, plan, theme_number: int | None) -> str:
 def _render_item_form(request, plan, kind, form, *, item=None, conflict=None, status=200):
     theme = item.theme if item is not None and hasattr(item, "theme") else None
     asked = request.GET.get("theme", "")
-    back = _back_url(kind, plan, theme.number if theme else (int(asked) if asked.isdigit() else None))
+    back = _back_url(
+        kind, plan, theme.number if theme else (int(asked) if asked.isdigit() else None)
+    )
     return render(
         request,
         "plans/evidence/item_form.html",
@@ -166,8 +203,7 @@ def item_add(request, plan_id, kind):
         if form.is_valid():
             try:
                 extra = _theme_number(kind, plan, form)
-                kind.create(plan_id=plan.pk, fields=form.model_fields(), user=request.user,
-                            **extra)  # fmt: skip
+                kind.create(plan_id=plan.pk, fields=form.model_fields(), user=request.user, **extra)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -189,20 +225,32 @@ def item_edit(request, plan_id, kind, item_id):
         if form.is_valid():
             try:
                 extra = _theme_number(kind, plan, form)
-                kind.update(plan_id=plan.pk, base_version=form.cleaned_data["base_version"],
-                            fields=form.model_fields(), user=request.user,
-                            **{kind.id_kwarg: item.pk}, **extra)  # fmt: skip
+                kind.update(
+                    plan_id=plan.pk,
+                    base_version=form.cleaned_data["base_version"],
+                    fields=form.model_fields(),
+                    user=request.user,
+                    **{kind.id_kwarg: item.pk},
+                    **extra,
+                )
             except EvidenceConflict as error:
                 conflict = error.current
-                form = _conflict_form(kind.form_class, request.POST, conflict.version, kind.noun,
-                                      **_form_kwargs(kind, plan))  # fmt: skip
+                form = _conflict_form(
+                    kind.form_class,
+                    request.POST,
+                    conflict.version,
+                    kind.noun,
+                    **_form_kwargs(kind, plan),
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, f"{kind.noun[:1].upper()}{kind.noun[1:]} saved")
                 return redirect(_back_url(kind, plan, extra.get("theme_number")))
     else:
-        form = kind.form_class(initial=kind.form_class.initial_for(item), **_form_kwargs(kind, plan))
+        form = kind.form_class(
+            initial=kind.form_class.initial_for(item), **_form_kwargs(kind, plan)
+        )
     status = 409 if conflict else (400 if form.errors else 200)
     return _render_item_form(request, plan, kind, form, item=item, conflict=conflict, status=status)
 
@@ -215,8 +263,12 @@ def item_delete(request, plan_id, kind, item_id):
     form = DeleteForm(request.POST or None, initial={"base_version": item.version})
     if request.method == "POST" and form.is_valid():
         try:
-            kind.delete(plan_id=plan.pk, base_version=form.cleaned_data["base_version"],
-                        user=request.user, **{kind.id_kwarg: item.pk})  # fmt: skip
+            kind.delete(
+                plan_id=plan.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+                **{kind.id_kwarg: item.pk},
+            )
         except EvidenceConflict as error:
             form = _conflict_form(DeleteForm, request.POST, error.current.version, kind.noun)
         except ValidationError as error:
@@ -227,8 +279,14 @@ def item_delete(request, plan_id, kind, item_id):
     return render(
         request,
         "plans/evidence/item_delete.html",
-        {"plan": plan, "form": form, "noun": kind.noun, "item": item, "back_url": back,
-         "kind": kind_name},  # fmt: skip
+        {
+            "plan": plan,
+            "form": form,
+            "noun": kind.noun,
+            "item": item,
+            "back_url": back,
+            "kind": kind_name,
+        },
         status=409 if form.non_field_errors() else 200,
     )
 
@@ -255,8 +313,13 @@ def kpi_detail(request, plan_id, kpi_id, value_form=None, status=200):
     return render(
         request,
         "plans/evidence/kpi_detail.html",
-        {"plan": plan, "kpi": kpi, "form": value_form, "can_edit": can_edit,
-         "summary": kpi_summary(kpi)},  # fmt: skip
+        {
+            "plan": plan,
+            "kpi": kpi,
+            "form": value_form,
+            "can_edit": can_edit,
+            "summary": kpi_summary(kpi),
+        },
         status=status,
     )
 
@@ -283,16 +346,19 @@ def kpi_add(request, plan_id):
         form = KpiForm(request.POST, themes=themes)
         if form.is_valid():
             try:
-                kpi = services.kpi_create(plan_id=plan.pk, theme_number=form.cleaned_data["theme"],
-                                          fields=form.model_fields(), user=request.user)  # fmt: skip
+                kpi = services.kpi_create(
+                    plan_id=plan.pk,
+                    theme_number=form.cleaned_data["theme"],
+                    fields=form.model_fields(),
+                    user=request.user,
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
                 messages.success(request, f"KPI {kpi.code} added. Now add its values")
                 return redirect(kpi)
     else:
-        form = KpiForm(initial={"theme": request.GET.get("theme"), "tolerance": "0"},
-                       themes=themes)  # fmt: skip
+        form = KpiForm(initial={"theme": request.GET.get("theme"), "tolerance": "0"}, themes=themes)
     return _render_kpi_form(request, plan, form, status=400 if form.errors else 200)
 
 
@@ -305,14 +371,17 @@ def kpi_edit(request, plan_id, kpi_id):
         form = KpiForm(request.POST, themes=themes)
         if form.is_valid():
             try:
-                services.kpi_update(plan_id=plan.pk, kpi_id=kpi.pk,
-                                    base_version=form.cleaned_data["base_version"],
-                                    theme_number=form.cleaned_data["theme"],
-                                    fields=form.model_fields(), user=request.user)  # fmt: skip
+                services.kpi_update(
+                    plan_id=plan.pk,
+                    kpi_id=kpi.pk,
+                    base_version=form.cleaned_data["base_version"],
+                    theme_number=form.cleaned_data["theme"],
+                    fields=form.model_fields(),
+                    user=request.user,
+                )
             except EvidenceConflict as error:
                 conflict = error.current
-                form = _conflict_form(KpiForm, request.POST, conflict.version, "KPI",
-                                      themes=themes)  # fmt: skip
+                form = _conflict_form(KpiForm, request.POST, conflict.version, "KPI", themes=themes)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -330,9 +399,12 @@ def kpi_delete(request, plan_id, kpi_id):
     form = DeleteForm(request.POST or None, initial={"base_version": kpi.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk,
-                                base_version=form.cleaned_data["base_version"],
-                                user=request.user)  # fmt: skip
+            services.kpi_delete(
+                plan_id=plan.pk,
+                kpi_id=kpi.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+            )
         except EvidenceConflict as error:
             form = _conflict_form(DeleteForm, request.POST, error.current.version, "KPI")
         except ValidationError as error:
@@ -343,8 +415,14 @@ def kpi_delete(request, plan_id, kpi_id):
     return render(
         request,
         "plans/evidence/item_delete.html",
-        {"plan": plan, "form": form, "noun": "KPI", "item": kpi,
-         "back_url": kpi.get_absolute_url(), "kind": "kpis"},  # fmt: skip
+        {
+            "plan": plan,
+            "form": form,
+            "noun": "KPI",
+            "item": kpi,
+            "back_url": kpi.get_absolute_url(),
+            "kind": "kpis",
+        },
         status=409 if form.non_field_errors() else 200,
     )
 
@@ -356,13 +434,16 @@ def kpi_value_add(request, plan_id, kpi_id):
     form = KpiValueForm(request.POST, kpi=kpi)
     if form.is_valid():
         try:
-            services.kpi_value_set(plan_id=plan.pk, kpi_id=kpi.pk,
-                                   base_version=form.cleaned_data["base_version"],
-                                   period_start=form.cleaned_data["period"],
-                                   value=form.cleaned_data["value"], user=request.user)  # fmt: skip
+            services.kpi_value_set(
+                plan_id=plan.pk,
+                kpi_id=kpi.pk,
+                base_version=form.cleaned_data["base_version"],
+                period_start=form.cleaned_data["period"],
+                value=form.cleaned_data["value"],
+                user=request.user,
+            )
         except EvidenceConflict as error:
-            form = _conflict_form(KpiValueForm, request.POST, error.current.version, "KPI",
-                                  kpi=kpi)  # fmt: skip
+            form = _conflict_form(KpiValueForm, request.POST, error.current.version, "KPI", kpi=kpi)
             return kpi_detail(request, plan_id, kpi_id, value_form=form, status=409)
         except ValidationError as error:
             _add_errors(form, error)
@@ -380,13 +461,18 @@ def kpi_value_delete(request, plan_id, kpi_id, value_id):
     form = DeleteForm(request.POST)
     if form.is_valid():
         try:
-            services.kpi_value_delete(plan_id=plan.pk, kpi_id=kpi.pk, value_id=value.pk,
-                                      base_version=form.cleaned_data["base_version"],
-                                      user=request.user)  # fmt: skip
+            services.kpi_value_delete(
+                plan_id=plan.pk,
+                kpi_id=kpi.pk,
+                value_id=value.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+            )
         except ValidationError:
             value_form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
-            value_form.add_error(None, "Someone else changed this KPI. Check its values, then "
-                                       "try again")  # fmt: skip
+            value_form.add_error(
+                None, "Someone else changed this KPI. Check its values, then try again"
+            )
             return kpi_detail(request, plan_id, kpi_id, value_form=value_form, status=409)
         messages.success(request, f"Value for {value.period_label} deleted")
     return redirect(kpi)
@@ -399,8 +485,9 @@ def kpi_import(request, plan_id):
         form = KpiImportForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                result = services.kpi_values_import(plan_id=plan.pk, rows=form.rows,
-                                                    user=request.user)  # fmt: skip
+                result = services.kpi_values_import(
+                    plan_id=plan.pk, rows=form.rows, user=request.user
+                )
             except ValidationError as error:
                 form.add_error("file", error)
             else:
@@ -443,12 +530,12 @@ def theme_evidence(request, plan_id, theme_number):
             "plan": plan,
             "theme": theme,
             "evidence": evidence.for_theme(theme.pk),
-            "is_barriers_theme": theme.number == max(t.number for t in
-                                                     selectors.themes_of_plan(plan=plan)),
+            "is_barriers_theme": theme.number
+            == max(t.number for t in selectors.themes_of_plan(plan=plan)),
             "savings_total": evidence.savings_total,
             "can_edit": permissions.can(request.user, "plan_edit", plan),
         },
-    )  # fmt: skip
+    )
 
 
 def _figures_view(request, plan_id, *, form_class, save, title, what):
@@ -462,8 +549,9 @@ def _figures_view(request, plan_id, *, form_class, save, title, what):
                 save(plan, form)
             except EvidenceConflict as error:
                 conflict = error.current
-                form = _conflict_form(form_class, request.POST,
-                                      conflict.version if conflict else 0, what)  # fmt: skip
+                form = _conflict_form(
+                    form_class, request.POST, conflict.version if conflict else 0, what
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -475,31 +563,54 @@ def _figures_view(request, plan_id, *, form_class, save, title, what):
     return render(
         request,
         "plans/evidence/item_form.html",
-        {"plan": plan, "form": form, "title": title, "back_url": reverse("plans:context",
-                                                                         args=[plan.pk]),
-         "conflict": _saved_fields(conflict, fields) if conflict else None},
+        {
+            "plan": plan,
+            "form": form,
+            "title": title,
+            "back_url": reverse("plans:context", args=[plan.pk]),
+            "conflict": _saved_fields(conflict, fields) if conflict else None,
+        },
         status=409 if conflict else (400 if form.errors else 200),
-    )  # fmt: skip
+    )
 
 
 def spend_figures_edit(request, plan_id):
     def save(plan, form):
-        services.spend_figures_save(plan_id=plan.pk, base_version=form.cleaned_data["base_version"],
-                                    fields=form.model_fields(), user=request.user)  # fmt: skip
+        services.spend_figures_save(
+            plan_id=plan.pk,
+            base_version=form.cleaned_data["base_version"],
+            fields=form.model_fields(),
+            user=request.user,
+        )
 
-    return _figures_view(request, plan_id, form_class=SpendFiguresForm, save=save,
-                         title="Spend figures", what="set of figures")  # fmt: skip
+    return _figures_view(
+        request,
+        plan_id,
+        form_class=SpendFiguresForm,
+        save=save,
+        title="Spend figures",
+        what="set of figures",
+    )
 
 
 def plan_cost_edit(request, plan_id):
     def save(plan, form):
-        services.plan_cost_save(plan_id=plan.pk, base_version=form.cleaned_data["base_version"],
-                                plan_cost=form.cleaned_data["plan_cost"],
-                                plan_cost_note=form.cleaned_data["plan_cost_note"],
-                                user=request.user)  # fmt: skip
+        services.plan_cost_save(
+            plan_id=plan.pk,
+            base_version=form.cleaned_data["base_version"],
+            plan_cost=form.cleaned_data["plan_cost"],
+            plan_cost_note=form.cleaned_data["plan_cost_note"],
+            user=request.user,
+        )
 
-    return _figures_view(request, plan_id, form_class=PlanCostForm, save=save,
-                         title="Cost of producing the plan", what="cost")  # fmt: skip
+    return _figures_view(
+        request,
+        plan_id,
+        form_class=PlanCostForm,
+        save=save,
+        title="Cost of producing the plan",
+        what="cost",
+    )
 
 
 def plan_context(request, plan_id):
@@ -507,8 +618,11 @@ def plan_context(request, plan_id):
     return render(
         request,
         "plans/evidence/context.html",
-        {"plan": plan, "evidence": selectors.plan_evidence(plan),
-         "can_edit": permissions.can(request.user, "plan_edit", plan)},  # fmt: skip
+        {
+            "plan": plan,
+            "evidence": selectors.plan_evidence(plan),
+            "can_edit": permissions.can(request.user, "plan_edit", plan),
+        },
     )
 
 
@@ -520,9 +634,13 @@ def coverage_edit(request, plan_id, theme_number):
         form = CoverageForm(request.POST, questions=questions)
         if form.is_valid():
             try:
-                services.coverage_save(plan_id=plan.pk, theme_number=theme.number,
-                                       answered=form.cleaned_data["answered"],
-                                       seen=form.cleaned_data["seen"], user=request.user)  # fmt: skip
+                services.coverage_save(
+                    plan_id=plan.pk,
+                    theme_number=theme.number,
+                    answered=form.cleaned_data["answered"],
+                    seen=form.cleaned_data["seen"],
+                    user=request.user,
+                )
             except ValidationError as error:
                 _add_errors(form, error)
             else:

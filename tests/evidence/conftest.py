@@ -38,8 +38,11 @@ def make_kpis_directly(plan, user, count: int, values_each: int = 4) -> None:
         for n in range(count)
     )
     KpiValue.objects.bulk_create(
-        KpiValue(kpi=kpi, period_start=date(2023 + (q // 4), [4, 7, 10, 1][q % 4], 1),
-                 value=Decimal(60 + q))  # fmt: skip
+        KpiValue(
+            kpi=kpi,
+            period_start=date(2023 + (q // 4), [4, 7, 10, 1][q % 4], 1),
+            value=Decimal(60 + q),
+        )
         for kpi in kpis
         for q in range(values_each)
     )

@@ -100,25 +100,35 @@ def test_import_with_bad_rows_saves_nothing_and_names_each_row(plan, officer, kp
 def test_read_csv_accepts_excel_utf8_with_a_byte_order_mark(plan):
     rows = read_csv(upload("\ufeff" + GOOD))
     assert [(r.line, r.code, r.period, r.value) for r in rows][0] == (
-        2, "LPI CS 1", "Q3 2008-09", "75.94")  # fmt: skip
+        2,
+        "LPI CS 1",
+        "Q3 2008-09",
+        "75.94",
+    )
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ("kpi_code,period,value\nLPI CS 1,Q3 2008-09,75,94\n".encode("utf-16"),
-         "The selected file must be a CSV saved as UTF-8. In Excel, choose Save as, then CSV "
-         "UTF-8 (comma delimited)"),
-        ("code;period;value\nLPI CS 1;Q3 2008-09;75\n".encode(),
-         "The selected file must have the columns kpi_code, period and value, in that order, in "
-         "its first row. Download the template to see the layout"),
+        (
+            "kpi_code,period,value\nLPI CS 1,Q3 2008-09,75,94\n".encode("utf-16"),
+            "The selected file must be a CSV saved as UTF-8. In Excel, choose Save as, then CSV "
+            "UTF-8 (comma delimited)",
+        ),
+        (
+            b"code;period;value\nLPI CS 1;Q3 2008-09;75\n",
+            "The selected file must have the columns kpi_code, period and value, in that order, in "
+            "its first row. Download the template to see the layout",
+        ),
         (b"", "The selected file is empty"),
         (b"kpi_code,period,value\n", "The selected file has no rows of values"),
-        ("kpi_code,period,value\nLPI CS 1,Q3 2008-09,£75\n".encode("cp1252"),
-         "The selected file must be a CSV saved as UTF-8. In Excel, choose Save as, then CSV "
-         "UTF-8 (comma delimited)"),
+        (
+            "kpi_code,period,value\nLPI CS 1,Q3 2008-09,£75\n".encode("cp1252"),
+            "The selected file must be a CSV saved as UTF-8. In Excel, choose Save as, then CSV "
+            "UTF-8 (comma delimited)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_read_csv_refuses_files_it_cannot_read(data, message):
     with pytest.raises(ValidationError) as error:
         read_csv(upload(data))
