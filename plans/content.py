@@ -170,7 +170,7 @@ def content_as_text(content: dict) -> list[tuple[str, list[str]]]:
 
 
 def _figure(value: str | None, unit: str) -> str:
-    return kpi_rules.format_value(None if value is None else Decimal(value), unit)
+    return kpi_rules.format_value(None if value is None else Decimal(value), unit, exact=True)
 
 
 def _theme_evidence_lines(theme: dict) -> list[str]:

@@ -241,18 +241,21 @@ def _plain(value: Decimal, places: int) -> str:
     return text
 
 
-def format_value(value: Decimal | None, unit: str) -> str:
+def format_value(value: Decimal | None, unit: str, *, exact: bool = False) -> str:
+    """A figure as people read it: "64.6%", "£2,500", "12 days". `exact` keeps two decimal
+    places where a summary would round to one (tables and spend figures show what was given)."""
     if value is None:
         return "No data"
+    places = 2 if exact else 1
     if unit == "percent":
-        return f"{_plain(value, 1)}%"
+        return f"{_plain(value, places)}%"
     if unit == "pounds":
         sign = "-" if value < 0 else ""
         return f"{sign}£{_plain(abs(value), 2)}"
     if unit == "days":
-        return f"{_plain(value, 1)} day" + ("" if value == 1 else "s")
+        return f"{_plain(value, places)} day" + ("" if value == 1 else "s")
     if unit == "hours":
-        return f"{_plain(value, 1)} hour" + ("" if value == 1 else "s")
+        return f"{_plain(value, places)} hour" + ("" if value == 1 else "s")
     return _plain(value, 2)
 
 

@@ -174,7 +174,7 @@ class KPI(EvidenceItem):
         return kpi_rules.period_label(self.frequency, period_start)
 
     def format(self, value) -> str:
-        return kpi_rules.format_value(value, self.unit)
+        return kpi_rules.format_value(value, self.unit, exact=True)
 
 
 class KpiValue(models.Model):
@@ -398,11 +398,11 @@ class SpendFigures(EvidenceItem):
                 continue
             field = self._meta.get_field(name)
             if name.endswith("percent"):
-                text = kpi_rules.format_value(value, KpiUnit.PERCENT)
+                text = kpi_rules.format_value(value, KpiUnit.PERCENT, exact=True)
             elif name == "edi_spend":
-                text = kpi_rules.format_value(value, KpiUnit.POUNDS)
+                text = kpi_rules.format_value(value, KpiUnit.POUNDS, exact=True)
             elif name == "edi_hours":
-                text = kpi_rules.format_value(value, KpiUnit.HOURS)
+                text = kpi_rules.format_value(value, KpiUnit.HOURS, exact=True)
             else:
                 text = f"{value:,}"
             shown.append((field.verbose_name[:1].upper() + field.verbose_name[1:], text))

@@ -50,6 +50,17 @@ class ThemeEvidence:
         return len(self.done) + len(self.will_do)
 
     @property
+    def counts_text(self) -> str:
+        """For example "3 KPIs, 5 actions, 1 saving"; empty when there is nothing."""
+        counts = [
+            (len(self.kpis), "KPI", "KPIs"),
+            (self.action_count, "action", "actions"),
+            (len(self.savings), "saving", "savings"),
+            (len(self.barriers), "barrier", "barriers"),
+        ]
+        return ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts if n)
+
+    @property
     def has_items(self) -> bool:
         return bool(self.kpis or self.done or self.will_do or self.savings or self.barriers)
 

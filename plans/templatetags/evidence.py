@@ -21,8 +21,8 @@ def kpi_summary(kpi) -> str:
 
 @register.filter
 def figure(value, unit: str) -> str:
-    """A value in a unit: {{ value|figure:"percent" }} gives 64.6%."""
-    return kpi_rules.format_value(value, unit)
+    """A value as given, in its unit: {{ value|figure:"percent" }} gives 64.56%."""
+    return kpi_rules.format_value(value, unit, exact=True)
 
 
 @register.filter

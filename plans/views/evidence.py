@@ -468,7 +468,7 @@ def kpi_value_delete(request, plan_id, kpi_id, value_id):
                 base_version=form.cleaned_data["base_version"],
                 user=request.user,
             )
-        except ValidationError:
+        except EvidenceConflict:
             value_form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
             value_form.add_error(
                 None, "Someone else changed this KPI. Check its values, then try again"

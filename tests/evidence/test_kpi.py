@@ -110,6 +110,8 @@ def test_parse_period_refuses_periods_that_do_not_exist():
 def test_format_value_per_unit():
     assert kpi.format_value(D("64.56"), "percent") == "64.6%"
     assert kpi.format_value(D("80.00"), "percent") == "80%"
+    assert kpi.format_value(D("4.96"), "percent", exact=True) == "4.96%"
+    assert kpi.format_value(D("4.96"), "percent") == "5%"
     assert kpi.format_value(D("2500.00"), "pounds") == "£2,500"
     assert kpi.format_value(D("8800000"), "pounds") == "£8,800,000"
     assert kpi.format_value(D("1"), "days") == "1 day"

@@ -291,7 +291,7 @@ def test_spend_figures_save_creates_once_then_guards_the_version(plan, officer):
         None,
         Decimal("2500"),
     )
-    assert figures.given() == [("Consultancy spend (% of total staff budget)", "5%")]
+    assert figures.given() == [("Consultancy spend (% of total staff budget)", "4.96%")]
 
 
 def test_spend_figures_save_refuses_a_percentage_over_100(plan, officer):
@@ -367,7 +367,7 @@ def test_content_as_text_shows_evidence_changes(plan, officer, kpi):
         "(higher is better), tolerance 5%",
         "  Data owner: Head of Customer Services",
         "  Data provider: Contact Centre Manager",
-        "  Q3 2009-10: 64.6%",
+        "  Q3 2009-10: 64.56%",
     ]
     assert text["Figures and context"] == [
         "Cost of producing the plan: £2,500 in senior officer time"
