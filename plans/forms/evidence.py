@@ -266,6 +266,13 @@ class KpiForm(ThemeChoiceMixin, VersionedForm):
                 )
         return cleaned
 
+    def clean_code(self):
+        code = " ".join(self.cleaned_data["code"].split())
+        # Spreadsheets treat a cell starting with = + - @ as a formula.
+        if not code[:1].isalnum():
+            raise ValidationError("The code must start with a letter or a number", code="invalid")
+        return code
+
     def model_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
 

@@ -175,6 +175,10 @@ def _back_url(kind: ItemKind, plan, theme_number: int | None) -> str:
     return reverse("plans:context", args=[plan.pk])
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _render_item_form(request, plan, kind, form, *, item=None, conflict=None, status=200):
     theme = item.theme if item is not None and hasattr(item, "theme") else None
     asked = request.GET.get("theme", "")
@@ -187,7 +191,7 @@ def _render_item_form(request, plan, kind, form, *, item=None, conflict=None, st
         {
             "plan": plan,
             "form": form,
-            "title": f"{'Change' if item else 'Add'} {'a' if not item else 'the'} {kind.noun}",
+            "title": f"Change the {kind.noun}" if item else f"Add {_a(kind.noun)}",
             "back_url": back,
             "conflict": _saved_fields(conflict, kind.form_class.FIELDS) if conflict else None,
         },
@@ -448,7 +452,8 @@ def kpi_value_add(request, plan_id, kpi_id):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, f"Value for {request.POST.get('period', '').strip()} saved")
+            label = kpi.period_label(form.cleaned_data["period"])
+            messages.success(request, f"Value for {label} saved")
             return redirect(kpi)
     return kpi_detail(request, plan_id, kpi_id, value_form=form, status=400)
 

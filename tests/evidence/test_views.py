@@ -442,3 +442,23 @@ def test_kpi_list_runs_a_fixed_number_of_queries(
 
 CHECK_QUERIES = 15
 KPI_LIST_QUERIES = 6
+
+
+def test_kpi_add_refuses_a_code_a_spreadsheet_would_run_as_a_formula(officer_client, plan):
+    response = officer_client.post(
+        reverse("plans:kpi_add", args=[plan.pk]), {**KPI_POST, "code": "=HYPERLINK(1)"}
+    )
+    assert response.status_code == 400
+    assert "The code must start with a letter or a number" in response.content.decode()
+    assert KPI.objects.count() == 0
+
+
+def test_revision_comparison_shows_evidence_changes(officer_client, plan, officer, items):
+    """Revision 1 added the KPI, revision 2 its Q3 value: the comparison shows that line."""
+    response = officer_client.get(
+        reverse("plans:revision_compare", args=[plan.pk]), {"older": 1, "newer": 2}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Theme 1: Transforming services (KPIs, actions and figures)" in page
+    assert "Q3 2009-10: 64.56%" in page
