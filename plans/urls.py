@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting, signoff
+from plans.views import drafting, evidence, signoff
 
 app_name = "plans"
 
@@ -39,4 +39,59 @@ urlpatterns = [
     ),
     path("plans/<int:plan_id>/timeline/", signoff.plan_timeline, name="timeline"),
     path("plans/<int:plan_id>/correction/", signoff.plan_correction, name="correction"),
+    # Evidence: KPIs, actions, savings, barriers, figures, context and the question checklist
+    path("plans/<int:plan_id>/kpis/", evidence.kpi_list, name="kpis"),
+    path("plans/<int:plan_id>/kpis/add/", evidence.kpi_add, name="kpi_add"),
+    path("plans/<int:plan_id>/kpis/upload/", evidence.kpi_import, name="kpi_import"),
+    path("plans/<int:plan_id>/kpis/template.csv", evidence.kpi_template, name="kpi_template"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/", evidence.kpi_detail, name="kpi_detail"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/change/", evidence.kpi_edit, name="kpi_edit"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/delete/", evidence.kpi_delete, name="kpi_delete"),
+    path(
+        "plans/<int:plan_id>/kpis/<int:kpi_id>/values/",
+        evidence.kpi_value_add,
+        name="kpi_value_add",
+    ),
+    path(
+        "plans/<int:plan_id>/kpis/<int:kpi_id>/values/<int:value_id>/delete/",
+        evidence.kpi_value_delete,
+        name="kpi_value_delete",
+    ),
+    path(
+        "plans/<int:plan_id>/themes/<int:theme_number>/evidence/",
+        evidence.theme_evidence,
+        name="theme_evidence",
+    ),
+    path(
+        "plans/<int:plan_id>/themes/<int:theme_number>/questions/",
+        evidence.coverage_edit,
+        name="coverage",
+    ),
+    path("plans/<int:plan_id>/spend-figures/", evidence.spend_figures_edit, name="spend_figures"),
+    path("plans/<int:plan_id>/context/", evidence.plan_context, name="context"),
+    path("plans/<int:plan_id>/cost/", evidence.plan_cost_edit, name="plan_cost"),
+    *(
+        route
+        for kind in evidence.KINDS
+        for route in (
+            path(
+                f"plans/<int:plan_id>/{kind}/add/",
+                evidence.item_add,
+                {"kind": kind},
+                name=f"{kind}_add",
+            ),
+            path(
+                f"plans/<int:plan_id>/{kind}/<int:item_id>/change/",
+                evidence.item_edit,
+                {"kind": kind},
+                name=f"{kind}_edit",
+            ),
+            path(
+                f"plans/<int:plan_id>/{kind}/<int:item_id>/delete/",
+                evidence.item_delete,
+                {"kind": kind},
+                name=f"{kind}_delete",
+            ),
+        )
+    ),
 ]

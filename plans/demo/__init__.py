@@ -11,6 +11,7 @@ from django.db import transaction
 
 from councils.models import Council, Membership, User
 from councils.services import membership_grant
+from plans.demo.evidence import demo_evidence_seed
 from plans.demo.narratives import NARRATIVES
 from plans.letter_2024 import THEMES_2024
 from plans.models import GuidingQuestion, Plan, Round, Theme, ThemeSection
@@ -112,4 +113,5 @@ def _demo_plan(*, council: Council, round_: Round, officer: User, slug: str) -> 
             base_version=section.version,
             user=officer,
         )
+    demo_evidence_seed(plan, officer)
     return plan

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from councils import permissions
 from plans.models import Plan, Revision, Round, Theme, ThemeSection
+from plans.selectors.evidence import plan_attach_evidence
 
 
 def plans_visible_to(user) -> QuerySet[Plan]:
@@ -21,7 +22,9 @@ def plan_with_sections(*, user, plan_id: int) -> Plan:
     queryset = plans_visible_to(user).prefetch_related(
         Prefetch("sections", queryset=sections, to_attr="ordered_sections"),
     )
-    return get_object_or_404(queryset, pk=plan_id)
+    plan = get_object_or_404(queryset, pk=plan_id)
+    # Its KPIs, actions, savings, barriers, figures and question checklist: a fixed ten queries.
+    return plan_attach_evidence(plan)
 
 
 def section_for_theme(*, plan: Plan, theme_number: int) -> ThemeSection:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0002_round_2024'),
+        ('plans', '0003_evidence'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
