@@ -197,3 +197,260 @@ def test_officer_drafts_two_themes_without_javascript(page_without_js, check_pag
     assert ThemeSection.objects.get(plan=plan, theme__number=1).narrative == THEME_1
     assert ThemeSection.objects.get(plan=plan, theme__number=2).narrative == THEME_2
     assert Revision.objects.filter(plan=plan).count() == 3
+
+
+# --- Autosave -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def drafting_officer(plan):
+    return officer_of(plan.council)
+
+
+def open_theme_directly(page, check_page, plan, number: int, name: str):
+    page.goto(f"/plans/{plan.pk}/themes/{number}/")
+    expect(page.locator("h1")).to_have_text(re.compile(rf"^Theme {number}: "))
+    check_page(page, name)
+
+
+def test_autosave_saves_while_typing_and_says_when(page, check_page, sign_in, plan):
+    officer = officer_of(plan.council)
+    sign_in(page, officer, path=f"/plans/{plan.pk}/themes/1/")
+    expect(page.locator("h1")).to_have_text("Theme 1: Transforming services")
+    check_page(page, "theme-autosave")
+    status = page.get_by_role("status")
+    expect(status).to_have_text("")
+
+    page.locator("#id_narrative").fill(THEME_1)
+    expect(status).to_have_text(re.compile(r"^Saved at \d{1,2}:\d{2}(am|pm)\.$"), timeout=10_000)
+    check_page(page, "theme-autosaved")
+
+    page.reload()
+    expect(page.locator("#id_narrative")).to_have_value(THEME_1)
+    section = ThemeSection.objects.get(plan=plan, theme__number=1)
+    assert (section.narrative, section.is_complete, section.version) == (THEME_1, False, 1)
+    assert list(plan.revisions.values_list("summary", flat=True)) == ["Autosaved theme 1"]
+
+    # The next save builds on the autosaved version: no conflict with oneself.
+    page.locator("#id_narrative").fill(THEME_1 + "\n\n1.3 A third paragraph.")
+    expect(status).to_have_text(re.compile(r"^Saved at "), timeout=10_000)
+    page.locator("#id_narrative").press_sequentially(" More.")
+    page.get_by_role("radio", name=YES).check()
+    page.get_by_role("button", name=SAVE).click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Theme 1 saved")
+    section.refresh_from_db()
+    assert section.narrative == THEME_1 + "\n\n1.3 A third paragraph. More."
+    assert section.is_complete is True
+
+
+def test_autosave_conflict_stops_autosaving_and_explains(
+    chromium, live_server, page, check_page, sign_in, plan
+):
+    first, second = officer_of(plan.council), officer_of(plan.council)
+    sign_in(page, second, path=f"/plans/{plan.pk}/themes/1/")
+    expect(page.locator("h1")).to_have_text("Theme 1: Transforming services")
+
+    other = chromium.new_context(base_url=live_server.url).new_page()
+    try:
+        sign_in(other, first, path=f"/plans/{plan.pk}/themes/1/")
+        other.locator("#id_narrative").fill("Text from the first officer.")
+        other.get_by_role("radio", name=NO).check()
+        other.get_by_role("button", name=SAVE).click()
+        expect(other.locator(".govuk-notification-banner")).to_contain_text("Theme 1 saved")
+    finally:
+        other.context.close()
+
+    posts = []
+    page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
+    page.locator("#id_narrative").fill("Text from the second officer.")
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("Someone else has saved this theme.", timeout=10_000)
+    check_page(page, "theme-autosave-conflict")
+    assert len(posts) == 1
+
+    # Autosave has stopped: more typing sends nothing.
+    page.locator("#id_narrative").press_sequentially(" And more.")
+    page.wait_for_timeout(3_500)
+    assert len(posts) == 1
+    section = ThemeSection.objects.get(plan=plan, theme__number=1)
+    assert section.narrative == "Text from the first officer."
+
+    # The Save button shows both texts.
+    page.get_by_role("radio", name=NO).check()
+    page.get_by_role("button", name=SAVE).click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Someone else saved this theme")
+    expect(page.locator("#id_narrative")).to_have_value("Text from the second officer. And more.")
+    expect(page.locator("#conflict-text")).to_have_value("Text from the first officer.")
+
+
+# --- Two editors --------------------------------------------------------------------------------
+
+
+def test_second_editor_is_refused_and_loses_nothing(
+    chromium, live_server, page, check_page, sign_in, plan
+):
+    editor_a, editor_b = officer_of(plan.council), officer_of(plan.council)
+    page_b = chromium.new_context(base_url=live_server.url).new_page()
+    try:
+        sign_in(page, editor_a, path=f"/plans/{plan.pk}/themes/2/")
+        sign_in(page_b, editor_b, path=f"/plans/{plan.pk}/themes/2/")
+        expect(page.locator("h1")).to_have_text("Theme 2: Technology and data")
+        expect(page_b.locator("h1")).to_have_text("Theme 2: Technology and data")
+
+        page.locator("#id_narrative").fill("A: we share data with the NHS weekly.")
+        page.get_by_role("radio", name=NO).check()
+        page.get_by_role("button", name=SAVE).click()
+        expect(page.locator(".govuk-notification-banner")).to_contain_text("Theme 2 saved")
+
+        page_b.locator("#id_narrative").fill("B: our data warehouse opened in 2023.")
+        page_b.get_by_role("radio", name=NO).check()
+        page_b.get_by_role("button", name=SAVE).click()
+        summary = page_b.locator(".govuk-error-summary")
+        expect(summary).to_contain_text("Someone else saved this theme while you were editing it.")
+        expect(page_b.locator("#id_narrative")).to_have_value(
+            "B: our data warehouse opened in 2023."
+        )
+        expect(page_b.locator("#conflict-text")).to_have_value(
+            "A: we share data with the NHS weekly."
+        )
+        expect(page_b.locator("#conflict")).to_contain_text(editor_a.full_name)
+        check_page(page_b, "theme-conflict")
+        section = ThemeSection.objects.get(plan=plan, theme__number=2)
+        assert section.narrative == "A: we share data with the NHS weekly."
+
+        # B combines both texts and saves again: this time it wins, and nothing is lost.
+        combined = "A: we share data with the NHS weekly.\n\nB: our data warehouse opened in 2023."
+        page_b.locator("#id_narrative").fill(combined)
+        page_b.get_by_role("button", name=SAVE).click()
+        expect(page_b.locator(".govuk-notification-banner")).to_contain_text("Theme 2 saved")
+    finally:
+        page_b.context.close()
+
+    section.refresh_from_db()
+    assert (section.narrative, section.version, section.updated_by) == (combined, 2, editor_b)
+    assert list(plan.revisions.order_by("number").values_list("summary", "author")) == [
+        ("Saved theme 2", editor_a.pk),
+        ("Saved theme 2", editor_b.pk),
+    ]
+
+
+# --- Who may see a plan -------------------------------------------------------------------------
+
+
+def test_another_councils_officer_gets_page_not_found(page, check_page, sign_in, plan):
+    outsider = officer_of(CouncilFactory())
+    sign_in(page, outsider)
+    for path in (
+        f"/plans/{plan.pk}/",
+        f"/plans/{plan.pk}/themes/1/",
+        f"/plans/{plan.pk}/check/",
+        f"/plans/{plan.pk}/revisions/",
+        f"/councils/{plan.council.gss_code}/",
+    ):
+        response = page.goto(path)
+        assert response.status == 404, path
+        expect(page.locator("h1")).to_have_text("Page not found")
+        assert page.title() == "Page not found – Submit a productivity plan – GOV.UK"
+    check_page(page, "404")
+
+
+def test_signed_out_user_signs_in_and_lands_on_the_page(page, check_page, sign_in, plan):
+    officer = officer_of(plan.council)
+    response = page.goto(f"/plans/{plan.pk}/themes/3/")
+    assert response.status == 200
+    expect(page).to_have_url(re.compile(rf"/sign-in/\?next=/plans/{plan.pk}/themes/3/$"))
+    sign_in(page, officer, path="")
+    expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/themes/3/$"))
+    expect(page.locator("h1")).to_have_text("Theme 3: Reducing wasteful spend")
+    check_page(page, "theme-3")
+    expect(page.locator(".app-letter")).to_contain_text("gold-plated")
+
+
+def test_wrong_password_shows_an_error(page, check_page, sign_in, plan):
+    officer = officer_of(plan.council)
+    page.goto("/sign-in/")
+    page.get_by_label("Email address").fill(officer.email)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a correct email address and password"
+    )
+    expect(page.get_by_label("Email address")).to_have_value(officer.email)
+    check_page(page, "sign-in-error")
+
+
+def test_public_pages_are_accessible(page, check_page):
+    for path, heading in (
+        ("/accessibility/", "Accessibility statement for Submit a productivity plan"),
+        ("/cookies/", "Cookies"),
+    ):
+        page.goto(path)
+        expect(page.locator("h1")).to_have_text(heading)
+        check_page(page, path.strip("/"))
+
+
+# --- Keyboard -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
+def test_theme_can_be_completed_with_the_keyboard_alone(js, request, check_page, sign_in, plan):
+    page = request.getfixturevalue("page" if js else "page_without_js")
+    officer = officer_of(plan.council)
+    sign_in(page, officer, path=f"/plans/{plan.pk}/themes/1/")
+    expect(page.locator("h1")).to_have_text("Theme 1: Transforming services")
+
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    check_page(page, f"skip-link-{'js' if js else 'nojs'}")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main-content$"))
+
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_narrative")).to_be_focused()
+    page.keyboard.type("1.1 Typed with the keyboard alone.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("radio", name=YES)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(page.get_by_role("radio", name=YES)).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=SAVE)).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Theme 1 saved")
+    assert theme_status(page, 1) == "Completed"
+    section = ThemeSection.objects.get(plan=plan, theme__number=1)
+    assert (section.narrative, section.is_complete) == ("1.1 Typed with the keyboard alone.", True)
+
+
+def test_sign_out_button_looks_and_focuses_like_the_navigation_links(
+    page, check_page, sign_in, plan
+):
+    sign_in(page, officer_of(plan.council), path=f"/plans/{plan.pk}/")
+    link = page.get_by_role("link", name="Your council")
+    button = page.get_by_role("button", name=re.compile(r"^Sign out"))
+    style = (
+        "e => { const s = getComputedStyle(e);"
+        " return [s.color, s.fontFamily, s.fontSize, s.backgroundColor, s.borderTopWidth]; }"
+    )
+    assert button.evaluate(style) == link.evaluate(style)
+    button.focus()
+    focused = button.evaluate(
+        "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"
+    )
+    assert focused == ["rgb(255, 221, 0)", "rgb(11, 12, 12)"]
+    check_page(page, "sign-out-focused")
+    button.press("Enter")
+    expect(page).to_have_url(re.compile(r"/sign-in/$"))
+
+
+def test_pages_work_on_a_small_screen(page, check_page, sign_in, plan):
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, officer_of(plan.council), path=f"/plans/{plan.pk}/themes/1/")
+    check_page(page, "theme-1-mobile")
+    page.get_by_role("button", name="Menu").click()
+    expect(page.get_by_role("button", name=re.compile(r"^Sign out"))).to_be_visible()
+    check_page(page, "theme-1-mobile-menu")
+    page.goto(f"/plans/{plan.pk}/")
+    check_page(page, "tasklist-mobile")
