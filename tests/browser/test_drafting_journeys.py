@@ -124,7 +124,7 @@ def draft_two_themes(page, check_page, sign_in, *, js: bool):
     sign_out(page)
     sign_in(page, officer, path="")
     expect(page.locator("h1")).to_have_text(council.name)
-    page.get_by_role("link", name=f"Open the {round_.name.lower()} plan").click()
+    page.get_by_role("button", name=f"Open the {round_.name.lower()} plan").click()
     expect(page.locator("h1")).to_have_text(round_.name)
     check_page(page, "tasklist")
     assert [theme_status(page, n) for n in (1, 2, 3, 4)] == [
@@ -454,3 +454,27 @@ def test_pages_work_on_a_small_screen(page, check_page, sign_in, plan):
     check_page(page, "theme-1-mobile-menu")
     page.goto(f"/plans/{plan.pk}/")
     check_page(page, "tasklist-mobile")
+
+
+def test_leaving_warns_only_while_a_save_is_pending(page, sign_in, plan):
+    sign_in(page, officer_of(plan.council), path=f"/plans/{plan.pk}/themes/1/")
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.locator("#id_narrative").click()
+    page.keyboard.type("Words not saved yet.")
+    page.get_by_role("link", name="Back to your plan").click()
+    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Saved at "), timeout=10_000)
+    assert dialogs == ["beforeunload"]
+    expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/themes/1/$"))
+
+    page.get_by_role("link", name="Back to your plan").click()
+    expect(page).to_have_url(re.compile(rf"/plans/{plan.pk}/$"))
+    assert dialogs == ["beforeunload"]
+    assert ThemeSection.objects.get(plan=plan, theme__number=1).narrative == (
+        "Words not saved yet."
+    )
