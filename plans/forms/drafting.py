@@ -34,6 +34,8 @@ class SectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["narrative"].label = theme_title or "Your answer"
         self.helper = FormHelper()
+        # The template draws the <form> (it carries the autosave status inside it).
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field("base_version"),
             Field.textarea(
@@ -81,7 +83,8 @@ class CompareRevisionsForm(forms.Form):
         self.fields["older"].choices = choices
         self.fields["newer"].choices = choices
         self.helper = FormHelper()
-        self.helper.form_method = "get"
+        # The template draws the <form>, with the comparison page as its action.
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Field.select("older"), Field.select("newer"), Button("compare", "Compare")
         )

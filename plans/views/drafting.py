@@ -50,6 +50,7 @@ def plan_tasklist(request, plan_id):
         {
             "plan": plan,
             "sections": plan.ordered_sections,
+            "completed_count": sum(section.is_complete for section in plan.ordered_sections),
             "can_edit": permissions.can(request.user, "plan_edit", plan),
         },
     )

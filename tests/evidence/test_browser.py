@@ -56,7 +56,7 @@ def test_officer_adds_a_kpi_with_three_quarterly_values_and_sees_its_chart(
         page.get_by_label("Value", exact=True).fill(value)
         page.get_by_role("button", name="Save value").click()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"Value for {period}")
-    chart = page.locator("svg[role=img]")
+    chart = page.locator("main svg[role=img]")
     expect(chart).to_have_count(1)
     expect(chart.locator("title")).to_have_text("LPI CS 1 Phone calls answered within 20 seconds")
     expect(chart.locator("polyline")).to_have_count(1)

@@ -42,7 +42,9 @@ def _save(plan, user, text, *, number=1, base_version=0, is_complete=False):
 
 
 def _textarea(response) -> str:
-    match = re.search(r"<textarea[^>]*>(.*?)</textarea>", response.content.decode(), re.S)
+    match = re.search(
+        r'<textarea[^>]*name="narrative"[^>]*>(.*?)</textarea>', response.content.decode(), re.S
+    )
     return unescape(match.group(1)).lstrip("\n")
 
 
@@ -158,8 +160,8 @@ def test_section_edit_conflict_keeps_the_users_text_and_shows_the_newer_one(clie
     page = response.content.decode()
     assert response.status_code == 409
     assert _textarea(response) == "The second officer's text"
-    assert unescape(re.search(r'<pre class="govuk-body app-conflict"[^>]*>(.*?)</pre>', page,
-                              re.S).group(1)) == "The first officer's text"  # fmt: skip
+    theirs = re.search(r'<textarea[^>]*id="conflict-text"[^>]*>(.*?)</textarea>', page, re.S)
+    assert unescape(theirs.group(1)).lstrip("\n") == "The first officer's text"
     assert 'name="base_version" value="1"' in page
     assert response.context["form"].non_field_errors() == [
         "Someone else saved this theme while you were editing it. Your text has not been "
@@ -251,7 +253,7 @@ def test_check_page_shows_the_plan_in_order_and_lists_empty_themes(officer_clien
     assert response.status_code == 200
     assert [section.theme.number for section in response.context["empty_sections"]] == [2, 4]
     page = response.content.decode()
-    assert "2 themes are still empty:" in page
+    assert "2 themes are still empty." in page
     assert "<h2>Workforce</h2>\n<p>We <strong>merged</strong> teams.</p>" in page
     assert page.index("Workforce") < page.index("Technology answer")
 
