@@ -29,6 +29,7 @@ class SignInForm(AuthenticationForm):
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
         self.helper = FormHelper()
+        self.helper.form_tag = False  # the template draws the <form>, with the `next` field
         self.helper.layout = Layout(
             Field.text("username", label_size=Size.SMALL, field_width=20),
             Field.text("password", label_size=Size.SMALL, field_width=20),

@@ -5,7 +5,14 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import CouncilFactory, PlanFactory, officer_of
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, axe_violations, describe
+from tests.support.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    as_served_without_scripts,
+    axe_violations,
+    describe,
+    scripts_ran,
+)
 from tests.support.smtp import SmtpServer
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
@@ -125,11 +132,19 @@ def page_without_js(chromium, live_server):
 
 
 @pytest.fixture
-def assert_accessible():
-    """Call with a page: fails listing every WCAG 2.2 A/AA violation axe finds."""
+def assert_accessible(chromium):
+    """Call with a page: fails listing every WCAG 2.2 A/AA violation axe finds.
+
+    A page opened with JavaScript off is checked as the server sent it, replayed where axe can
+    run with the page's own scripts blocked.
+    """
 
     def check(page):
-        violations = axe_violations(page)
+        if scripts_ran(page):
+            violations = axe_violations(page)
+        else:
+            with as_served_without_scripts(chromium, page) as replay:
+                violations = axe_violations(replay)
         assert violations == [], f"{page.url}\n{describe(violations)}"
 
     return check

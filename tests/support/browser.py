@@ -1,5 +1,7 @@
 """Headless Chromium through Playwright, and axe-core checks for WCAG 2.2 A and AA."""
 
+from contextlib import contextmanager
+
 from axe_playwright_python.sync_playwright import Axe
 
 CHROMIUM = "/usr/bin/chromium"
@@ -30,3 +32,37 @@ def describe(violations: list[dict]) -> str:
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in violations
     )
+
+
+def scripts_ran(page) -> bool:
+    # static/js/supported.js marks the body as soon as scripts run.
+    return page.evaluate("document.body.classList.contains('js-enabled')")
+
+
+@contextmanager
+def as_served_without_scripts(chromium, page):
+    """The page's current HTML in a page where axe can run, with the page's own scripts blocked.
+
+    axe-core waits on timers, which never fire where JavaScript is switched off; so the HTML
+    the server sent (error states included) is replayed at the same address, with the same
+    stylesheets, while every script the page asks for is refused.
+    """
+    html, url = page.content(), page.url
+    context = chromium.new_context(java_script_enabled=True)
+
+    def handle(route):
+        request = route.request
+        if request.resource_type == "document" and request.url == url:
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+        elif request.resource_type == "script":
+            route.abort()
+        else:
+            route.continue_()
+
+    try:
+        replay = context.new_page()
+        replay.route("**/*", handle)
+        replay.goto(url)
+        yield replay
+    finally:
+        context.close()
