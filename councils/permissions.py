@@ -79,6 +79,8 @@ RULES: dict[str, Callable] = {
     ),
     "plan_edit": _plan_is_editable,
     "plan_view_history": _has_role(*_ANY_ROLE),
+    # Submission progress and receipt on the plan page
+    "submission_view": _has_role(*_ANY_ROLE),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting
+from plans.views import drafting, public, submission
 
 app_name = "plans"
 
@@ -19,5 +19,20 @@ urlpatterns = [
         "plans/<int:plan_id>/revisions/compare/",
         drafting.revision_compare,
         name="revision_compare",
+    ),
+    path(
+        "plans/<int:plan_id>/submission/status.json",
+        submission.submission_status,
+        name="submission_status",
+    ),
+    path(
+        "published/<str:gss_code>/<slug:round_slug>/",
+        public.published_plan,
+        name="published_plan",
+    ),
+    path(
+        "published/<str:gss_code>/<slug:round_slug>/plan.pdf",
+        public.published_plan_pdf,
+        name="published_plan_pdf",
     ),
 ]
