@@ -5,6 +5,7 @@ savings, barriers, spend figures, partners) print when the version has them. Nar
 is rendered and sanitised again here, and every other value is escaped by the template.
 """
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django.template.loader import render_to_string
@@ -21,6 +22,23 @@ TRAFFIC_LIGHTS = {
     "attention": ("Requires attention", "attention"),
     "red": ("Requires attention", "attention"),
 }
+
+
+_TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
+_LONG_RUN = re.compile(r"[^\s&<>]{48,}")
+
+
+def _breakable(html: str) -> str:
+    """Give very long words (pasted URLs, hostile input) break opportunities every 40
+    characters: line-breaking one 60,000-character word is slow, breaking 1,500 short ones is not.
+    Only text between tags is touched, never an attribute or an entity."""
+
+    def split(match):
+        word = match.group(0)
+        return "\u200b".join(word[i : i + 40] for i in range(0, len(word), 40))
+
+    parts = _TAG_OR_TEXT.split(html)
+    return "".join(part if part.startswith("<") else _LONG_RUN.sub(split, part) for part in parts)
 
 
 def _first(item: dict, *keys, default=""):
@@ -76,7 +94,7 @@ def document_context(*, content: dict, reference: str, sha256: str, sign_off: di
                 "number": theme.get("number"),
                 "title": theme.get("title", ""),
                 "short_title": theme.get("short_title", ""),
-                "html": render_markdown(theme.get("narrative", "")),
+                "html": _breakable(render_markdown(theme.get("narrative", ""))),
                 "kpis": [_kpi(kpi) for kpi in theme.get("kpis") or []],
                 "done": _actions(actions, "done"),
                 "planned": _actions(actions, "planned"),

@@ -176,6 +176,17 @@ def render_isolated(html: str, *, timeout: float | None = None, memory_mb: int |
     raise RenderError(f"The plan could not be printed: {outcome}")
 
 
+def _peak_virtual_bytes() -> int:
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmPeak:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
 def _kill(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGKILL)
@@ -196,7 +207,11 @@ def _child(html, write_end, read_end, timeout, memory_mb):  # pragma: no cover
         except MemoryError as error:
             outcome, code = error, 3
         except Exception as error:
-            outcome, code = RuntimeError(f"{type(error).__name__}: {error}"[:500]), 2
+            # Libraries that run out of memory under the cap fail in their own ways.
+            if _peak_virtual_bytes() >= limit * 0.9:
+                outcome, code = MemoryError(), 3
+            else:
+                outcome, code = RuntimeError(f"{type(error).__name__}: {error}"[:500]), 2
         data = pickle.dumps(outcome)
         view = memoryview(data)
         while view:

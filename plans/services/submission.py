@@ -154,6 +154,12 @@ def _retry_delay(attempts: int) -> float:
     return random.uniform(ceiling / 2, ceiling)
 
 
+def _claim_seconds() -> float:
+    """How long an attempt holds its submission: never less than a render may take, or the
+    sweep would hand a slow render to a second worker."""
+    return max(settings.SUBMISSION_CLAIM_SECONDS, settings.PDF_RENDER_TIMEOUT + 2)
+
+
 def _claim(submission_id: int, worker: str) -> _Claim | None:
     """Count this attempt and take the submission, or return None when there is nothing to do."""
     now = timezone.now()
@@ -180,7 +186,7 @@ def _claim(submission_id: int, worker: str) -> _Claim | None:
             return None
         submission.attempts += 1
         submission.status = Status.SENDING if submission.pdf_sha256 else Status.RENDERING
-        submission.claimed_until = now + timedelta(seconds=settings.SUBMISSION_CLAIM_SECONDS)
+        submission.claimed_until = now + timedelta(seconds=_claim_seconds())
         submission.next_retry_at = None
         submission.save(
             update_fields=["attempts", "status", "claimed_until", "next_retry_at", "updated_at"]
@@ -256,9 +262,7 @@ def _render(claim: _Claim) -> bool:
         submission.page_count = result.page_count
         submission.render_seconds = result.seconds
         submission.status = Status.SENDING
-        submission.claimed_until = timezone.now() + timedelta(
-            seconds=settings.SUBMISSION_CLAIM_SECONDS
-        )
+        submission.claimed_until = timezone.now() + timedelta(seconds=_claim_seconds())
         submission.save(
             update_fields=[
                 "pdf",
@@ -456,7 +460,7 @@ def submission_deliver(*, submission_id: int, worker: str | None = None) -> Subm
 def submission_sweep(*, now: datetime | None = None) -> int:
     """Enqueue every submission that is due and not sent, or whose worker died; returns how many."""
     now = now or timezone.now()
-    stale_enqueue = now - timedelta(seconds=settings.SUBMISSION_CLAIM_SECONDS)
+    stale_enqueue = now - timedelta(seconds=_claim_seconds())
     queued_due = (
         Q(status=Status.QUEUED, not_before__lte=now)
         & (Q(next_retry_at__isnull=True) | Q(next_retry_at__lte=now))
