@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 # Tests run against the real services: PostgreSQL and Redis on this machine.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/productivity
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/15
+# Benchmarks use a database and Redis database of their own.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/productivity_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/14
 
 .PHONY: run test bench setup lint format check-services clean
 
@@ -35,6 +38,12 @@ test: setup check-services
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 	  DJANGO_ALLOW_ASYNC_UNSAFE=true REQUIRE_REAL_SERVICES=$${REQUIRE_REAL_SERVICES:-1} \
 	  $(PY) -m pytest $(PYTEST_ARGS)
+
+# Not tests: measures rendering (pipeline vs WeasyPrint directly, memory) and 317 plans through
+# Redis, a worker and local SMTP. Prints the figures.
+bench: setup check-services
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) bench/render.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) bench/throughput.py
 
 lint:
 	$(PY) -m ruff check .

@@ -100,6 +100,8 @@ RULES: dict[str, Callable] = {
     "sign_off_view": _has_role(*_ANY_ROLE),
     "sign_off_decide": _may_decide_sign_off,
     "statutory_comment": _has_role(Role.STATUTORY_OFFICER),
+    # Submission progress and receipt on the plan page
+    "submission_view": _has_role(*_ANY_ROLE),
 }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting, evidence, signoff
+from plans.views import drafting, evidence, public, signoff, submission
 
 app_name = "plans"
 
@@ -93,5 +93,21 @@ urlpatterns = [
                 name=f"{kind}_delete",
             ),
         )
+    ),
+    # Submission progress, and the published plan for residents
+    path(
+        "plans/<int:plan_id>/submission/status.json",
+        submission.submission_status,
+        name="submission_status",
+    ),
+    path(
+        "published/<str:gss_code>/<slug:round_slug>/",
+        public.published_plan,
+        name="published_plan",
+    ),
+    path(
+        "published/<str:gss_code>/<slug:round_slug>/plan.pdf",
+        public.published_plan_pdf,
+        name="published_plan_pdf",
     ),
 ]

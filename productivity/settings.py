@@ -206,7 +206,25 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "councils.tasks.worker_heartbeat", "schedule": 60.0},
+    # The outbox sweep: re-enqueues every submission that is due and not sent.
+    "submission-sweep": {"task": "plans.tasks.submission_sweep_task", "schedule": 60.0},
+    "deadline-reminders": {"task": "plans.tasks.reminders_send_task", "schedule": 15 * 60.0},
 }
+
+# Submission: rendering limits and retries (see plans/services/submission.py).
+SUBMISSION_PDF_DIR = Path(os.environ.get("SUBMISSION_PDF_DIR", VAR_DIR / "submissions"))
+# A render that takes longer, or needs more memory, than this is stopped and reported.
+PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "60"))
+PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "1536"))
+SUBMISSION_MAX_ATTEMPTS = int(os.environ.get("SUBMISSION_MAX_ATTEMPTS", "8"))
+# How long one attempt may hold a submission before the sweep treats its worker as dead.
+SUBMISSION_CLAIM_SECONDS = float(
+    os.environ.get("SUBMISSION_CLAIM_SECONDS", str(PDF_RENDER_TIMEOUT + EMAIL_TIMEOUT + 30))
+)
+SUBMISSION_RETRY_BASE_SECONDS = float(os.environ.get("SUBMISSION_RETRY_BASE_SECONDS", "30"))
+SUBMISSION_RETRY_MAX_SECONDS = min(
+    float(os.environ.get("SUBMISSION_RETRY_MAX_SECONDS", "600")), CELERY_VISIBILITY_TIMEOUT / 4
+)
 
 # Security: strict defaults when DEBUG is off (manage.py check --deploy prints nothing).
 SESSION_COOKIE_HTTPONLY = True
@@ -232,5 +250,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint logs every layout step at INFO; only its warnings are worth keeping.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
