@@ -258,7 +258,10 @@ def _describe(event) -> dict:
         "decision_recorded": f"Recorded the council’s decision on {ref}",
         "decision_corrected": f"Corrected the council’s decision on {ref}",
         "plan_approved": f"{ref[0].upper()}{ref[1:]} approved",
-        "submission_scheduled": f"Submission of {ref} scheduled",
+        "submission_queued": f"Queued {ref} for submission to the ministry",
+        "submission_sent": f"Sent {ref} to the ministry",
+        "submission_failed": f"Submission of {ref} failed",
+        "submission_retried": f"Retrying the submission of {ref}",
         "correction_started": "Started a correction: the plan is a draft again",
     }
     text = ""
@@ -277,7 +280,7 @@ def _describe(event) -> dict:
         text = f"{detail.get('route_label', '')}, {govuk_date(_date(detail['decision_date']))}"
         if detail.get("call_in_ends"):
             text += f"; call-in ends {govuk_date(_date(detail['call_in_ends']))}"
-    elif event.action == "submission_scheduled":
+    elif event.action == "submission_queued":
         not_before = detail.get("not_before")
         text = (
             f"Not before {govuk_datetime(datetime.fromisoformat(not_before))}"

@@ -440,7 +440,7 @@ def test_kpi_list_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('data-testid="traffic-light"') == count
 
 
-CHECK_QUERIES = 15
+CHECK_QUERIES = 16  # includes the length meter
 KPI_LIST_QUERIES = 6
 
 

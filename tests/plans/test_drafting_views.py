@@ -331,7 +331,7 @@ def _small_plan():
     return plan, officer_of(plan.council)
 
 
-TASKLIST_QUERIES = 15  # the same for any plan size: plan, sections, evidence, sign-off panel
+TASKLIST_QUERIES = 16  # the same for any plan size: plan, sections, evidence, sign-off, submission
 THEME_PAGE_QUERIES = 6
 
 

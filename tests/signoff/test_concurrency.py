@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connections
 
 from plans.content import content_sha256, plan_content
-from plans.models import AuditEvent, Plan, SignOffDecision, SignOffRequest
+from plans.models import AuditEvent, Plan, SignOffDecision, SignOffRequest, Submission
 from plans.services.drafting import section_save
 from plans.services.signoff import sign_off_record_decision
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
@@ -65,10 +65,11 @@ def test_two_named_councillors_approving_at_once_approve_the_version_exactly_onc
     assert all(isinstance(result, SignOffDecision) for result in results), results
     sign_off.refresh_from_db()
     plan.refresh_from_db()
-    assert (sign_off.status, plan.status) == ("approved", "approved")
+    # The call-in period has passed, so the approved version went straight to the ministry.
+    assert (sign_off.status, plan.status) == ("approved", "submitted")
     assert SignOffDecision.objects.filter(request=sign_off).count() == 2
     assert AuditEvent.objects.filter(plan=plan, action="plan_approved").count() == 1
-    assert AuditEvent.objects.filter(plan=plan, action="submission_scheduled").count() == 1
+    assert Submission.objects.filter(version=sign_off.version).count() == 1
 
 
 def test_two_councillors_racing_for_one_needed_approval_record_exactly_one():
@@ -83,7 +84,7 @@ def test_two_councillors_racing_for_one_needed_approval_record_exactly_one():
     assert refusals[0].code == "invalid_transition"
     assert SignOffDecision.objects.filter(request=sign_off).count() == 1
     assert AuditEvent.objects.filter(plan=plan, action="plan_approved").count() == 1
-    assert AuditEvent.objects.filter(plan=plan, action="submission_scheduled").count() == 1
+    assert Submission.objects.filter(version=sign_off.version).count() == 1
 
 
 @pytest.mark.parametrize("attempt", range(3))
@@ -108,7 +109,7 @@ def test_an_approval_racing_an_edit_only_ever_approves_the_hash_shown(attempt):
         # The approval won the lock: the plan is approved and the edit was refused.
         assert isinstance(edited, ValidationError), edited
         assert edited.code == "invalid_transition"
-        assert (sign_off.status, plan.status) == ("approved", "approved")
+        assert (sign_off.status, plan.status) == ("approved", "submitted")
         assert approval.version_sha256 == shown == sign_off.version.sha256 == live
     else:
         # The edit won: the request went stale and nothing was approved.
@@ -185,5 +186,5 @@ def test_an_edit_waits_for_an_approval_holding_the_plan_and_is_then_refused():
     assert isinstance(edited, ValidationError)
     assert edited.code == "invalid_transition"
     plan.refresh_from_db()
-    assert plan.status == "approved"
+    assert plan.status == "submitted"
     assert content_sha256(plan_content(plan)) == approval.version_sha256

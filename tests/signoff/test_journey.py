@@ -123,7 +123,9 @@ def test_officer_sends_councillors_ask_for_changes_then_approve(page, assert_acc
     expect(page.get_by_test_id("approved")).to_be_visible()
 
     plan.refresh_from_db()
-    assert plan.status == Plan.Status.APPROVED
+    # The decision's call-in period has ended, so the approved version is submitted at once
+    # (tasks run in-process here).
+    assert plan.status == Plan.Status.SUBMITTED
     assert list(SignOffRequest.objects.order_by("pk").values_list("status", flat=True)) == [
         "changes_requested",
         "approved",
@@ -142,12 +144,13 @@ def test_officer_sends_councillors_ask_for_changes_then_approve(page, assert_acc
         "Sent version 2",
         "Recorded the council’s decision on version 2",
         "Approved version 2",
-        "Submission of version 2",
+        "Queued version 2",
+        "Sent version 2",
     ]:
         expect(timeline).to_contain_text(text)
     expect(timeline.get_by_text(re.compile(r"^Version 2 \(\w{12}\) approved$"))).to_have_count(1)
 
-    # A correction is offered on the approved plan.
+    # A correction is offered on the submitted plan.
     page.goto(f"/plans/{plan.pk}/correction/")
     assert_accessible(page)
     expect(page.get_by_role("button", name="Start a correction")).to_be_visible()

@@ -1,4 +1,4 @@
-from datetime import date, datetime, time
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,6 +14,7 @@ from plans.models import (
     SignOffDecision,
     SignOffRequest,
     StatutoryComment,
+    Submission,
 )
 from plans.selectors import (
     sign_off_record_for_version,
@@ -243,15 +244,15 @@ def test_version_is_approved_when_every_named_councillor_approves_and_the_decisi
     ready_plan.refresh_from_db()
     assert sign_off.status == SignOffRequest.Status.APPROVED
     assert ready_plan.status == Plan.Status.APPROVED
-    scheduled = AuditEvent.objects.get(plan=ready_plan, action="submission_scheduled")
-    end_of_call_in = datetime.combine(date(2024, 7, 11), time.max, tzinfo=LONDON)
-    assert scheduled.version == sign_off.version
-    assert scheduled.detail == {"not_before": end_of_call_in.isoformat()}
+    # One submission is queued for exactly this version, in the approval's transaction.
+    submission = Submission.objects.get(version=sign_off.version)
+    queued = AuditEvent.objects.get(plan=ready_plan, action="submission_queued")
+    assert (queued.version, submission.status) == (sign_off.version, "queued")
     assert actions(ready_plan)[-4:] == [
         "sign_off_approved",
         "sign_off_approved",
         "plan_approved",
-        "submission_scheduled",
+        "submission_queued",
     ]
 
 
@@ -265,8 +266,9 @@ def test_approvals_wait_for_the_councils_decision_then_recording_it_approves(
     record_cabinet(sign_off, officer, route=DecisionRecord.Route.URGENCY)
     sign_off.refresh_from_db()
     assert sign_off.status == SignOffRequest.Status.APPROVED
-    scheduled = AuditEvent.objects.get(plan=ready_plan, action="submission_scheduled")
-    assert scheduled.detail == {"not_before": None}
+    # Under the urgency procedure nothing holds the plan back.
+    submission = Submission.objects.get(version=sign_off.version)
+    assert submission.not_before <= submission.created_at + timedelta(seconds=1)
 
 
 def test_count_rule_approves_after_that_many_councillors(

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from plans.models import AuditEvent, PlanVersion, SignOffDecision, SignOffRequest
+from plans.models import AuditEvent, PlanVersion, SignOffDecision, SignOffRequest, Submission
 from plans.services.drafting import section_save
+from plans.templatetags.govuk import govuk_datetime
 from tests.factories import CouncilFactory, PlanFactory, officer_of
 from tests.signoff.conftest import fill, record_cabinet, send
 from tests.signoff.test_services import request_changes
@@ -186,12 +187,16 @@ def test_timeline_lists_every_event_in_words(client, ready_plan, officer, leader
         f"Recorded the council’s decision on {ref}",
         f"Approved {ref}",
         f"Version 1 ({sign_off.version.reference}) approved",
-        f"Submission of {ref} scheduled",
+        f"Queued {ref} for submission to the ministry",
     ]
     assert (
         response.context["entries"][2]["text"] == "Cabinet, 4 July 2024; call-in ends 11 July 2024"
     )
-    assert response.context["entries"][5]["text"] == "Not before 11 July 2024 at 11:59pm"
+    # The call-in period ended in 2024, so the submission is due at once.
+    submission = Submission.objects.get(version=sign_off.version)
+    assert response.context["entries"][5]["text"] == (
+        f"Not before {govuk_datetime(submission.not_before)}"
+    )
 
 
 def test_home_lists_plans_awaiting_the_councillor(client, ready_plan, officer, leader):
