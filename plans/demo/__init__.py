@@ -1,10 +1,16 @@
 """Demo data for `make run`: an open round, demo people and four councils' plans.
 
+The plans show the whole flow at once: Sevenoaks and South Derbyshire are drafts, Dacorum's plan
+awaits sign-off by its two demo councillors (sign in as leader@dacorum.example.gov.uk to approve
+it), and Durham's plan is approved under the urgency procedure, so the worker submits it on its
+first start (the PDF lands in var/submissions/, the ministry email in var/mail/). Every step goes
+through the real services, and a second run changes nothing.
+
 The plans' content is written for this portal from the facts in the councils' real 2024 plans
 (their figures, lists and structure), in our own words.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -14,8 +20,21 @@ from councils.services import membership_grant
 from plans.demo.evidence import demo_evidence_seed
 from plans.demo.narratives import NARRATIVES
 from plans.letter_2024 import THEMES_2024
-from plans.models import GuidingQuestion, Plan, Round, Theme, ThemeSection
+from plans.models import (
+    DecisionRecord,
+    GuidingQuestion,
+    Plan,
+    Round,
+    SignOffDecision,
+    Theme,
+    ThemeSection,
+)
 from plans.services.drafting import plan_start, section_save
+from plans.services.signoff import (
+    decision_record_save,
+    plan_send_for_sign_off,
+    sign_off_record_decision,
+)
 
 DEMO_PASSWORD = "productivity-demo-2024"
 LONDON = ZoneInfo("Europe/London")
@@ -25,6 +44,14 @@ DEMO_COUNCILS = {
     "E07000096": "dacorum",  # Dacorum Borough Council
     "E07000039": "southderbyshire",  # South Derbyshire District Council
     "E06000047": "durham",  # Durham County Council
+}
+# Where each demo plan stands after seeding (the others stay drafts).
+AWAITING_SIGN_OFF = ("dacorum",)
+APPROVED_UNDER_URGENCY = ("durham",)
+DEMO_DECISION = {
+    "route": DecisionRecord.Route.URGENCY,
+    "decision_date": date(2024, 7, 12),
+    "decision_url": "https://www.durham.example.gov.uk/decisions/productivity-plan-2024",
 }
 
 OPEN_ROUND = {
@@ -89,15 +116,48 @@ def demo_seed() -> list[tuple[str, str]]:
                 "Monitoring Officer",
             ),
         ]
-        officer = None
+        users = {}
         for role, local, name, title in people:
             user = _user(f"{local}@{slug}.example.gov.uk", f"{name} ({council.nice_name})")
             membership_grant(user=user, council=council, role=role, title=title)
             accounts.append((f"{council.nice_name}: {title}", user.email))
-            if officer is None:
-                officer = user
-        _demo_plan(council=council, round_=round_2024, officer=officer, slug=slug)
+            users[local] = user
+        plan = _demo_plan(council=council, round_=round_2024, officer=users["officer"], slug=slug)
+        if slug in AWAITING_SIGN_OFF + APPROVED_UNDER_URGENCY:
+            _demo_sign_off(
+                plan=plan,
+                officer=users["officer"],
+                councillors=[users["leader"], users["cabinet"]],
+                approve=slug in APPROVED_UNDER_URGENCY,
+            )
     return accounts
+
+
+def _demo_sign_off(*, plan: Plan, officer: User, councillors: list[User], approve: bool) -> None:
+    """Send a fresh demo plan for sign-off and, if asked, approve it under urgency (once only:
+    a plan that already has a version is left as it is)."""
+    if plan.versions.exists():
+        return
+    sign_off = plan_send_for_sign_off(
+        plan=plan,
+        user=officer,
+        councillors=councillors,
+        covering_note=(
+            "This is the plan the Leader and Cabinet discussed last week. Please approve it so "
+            "we can send it to the ministry before the deadline."
+        ),
+    )
+    if not approve:
+        return
+    for councillor in councillors:
+        sign_off_record_decision(
+            sign_off_id=sign_off.pk,
+            user=councillor,
+            outcome=SignOffDecision.Outcome.APPROVE,
+            version_sha256=sign_off.version.sha256,
+            declaration=True,
+        )
+    decision_record_save(sign_off_id=sign_off.pk, user=officer, **DEMO_DECISION)
 
 
 def _demo_plan(*, council: Council, round_: Round, officer: User, slug: str) -> Plan:

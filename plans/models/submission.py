@@ -8,6 +8,7 @@ class SubmissionStatus(models.TextChoices):
     SENDING = "sending", "Sending to the ministry"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
+    WITHDRAWN = "withdrawn", "Withdrawn (a correction was started before it was sent)"
 
 
 class Submission(models.Model):
@@ -19,6 +20,8 @@ class Submission(models.Model):
 
     Status = SubmissionStatus
     IN_PROGRESS = (SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
+    # Not sent and no email in flight: a correction withdraws these so they are never sent.
+    WITHDRAWABLE = (SubmissionStatus.QUEUED, SubmissionStatus.RENDERING, SubmissionStatus.FAILED)
 
     version = models.OneToOneField(
         "plans.PlanVersion", on_delete=models.PROTECT, related_name="submission"

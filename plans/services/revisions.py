@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from plans.content import plan_content
 from plans.models import Plan, Revision
 from plans.services.signoff import sign_off_mark_stale
+from plans.services.submission import page_count_request
 
 
 def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
@@ -10,7 +12,9 @@ def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
 
     Every service that changes a draft's content calls this inside its transaction, with the plan
     row locked, so revisions are numbered without gaps or duplicates. Editing a plan that awaits
-    sign-off withdraws the request: its version can no longer be approved.
+    sign-off withdraws the request: its version can no longer be approved. Once the change has
+    committed, the length meter is asked to count the draft's pages again (coalesced: at most
+    one count per plan is queued or running, however many saves come in).
     """
     if not plan.is_editable:
         raise ValidationError(
@@ -21,6 +25,7 @@ def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
         sign_off_mark_stale(plan=plan, user=user)
     plan.revision_count += 1
     plan.save(update_fields=["revision_count", "updated_at"])
+    transaction.on_commit(lambda: page_count_request(plan=plan), robust=True)
     return Revision.objects.create(
         plan=plan,
         number=plan.revision_count,

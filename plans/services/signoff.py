@@ -30,7 +30,7 @@ from plans.models import (
 )
 from plans.models.signoff import CALL_IN_ROUTES, NO_CALL_IN_ROUTES, DecisionRoute
 from plans.services.audit import audit_record
-from plans.services.submission import submission_schedule
+from plans.services.submission import submission_schedule, submission_withdraw_pending
 from plans.services.versions import version_freeze
 
 LONDON = ZoneInfo("Europe/London")
@@ -459,7 +459,12 @@ def decision_record_save(
 
 @transaction.atomic
 def plan_start_correction(*, plan: Plan, user: User, ip_address: str | None = None) -> Plan:
-    """Reopen an approved or submitted plan as a draft; its approved versions stay on record."""
+    """Reopen an approved or submitted plan as a draft; its approved versions stay on record.
+
+    A submission not yet sent (for example held until the call-in period ends) is withdrawn, so
+    the superseded version never reaches the ministry; one already sending or sent stays on
+    record, and the correction goes as a new version.
+    """
     plan = _lock_plan(plan.pk)
     permissions.require(user, "plan_start_correction", plan)
     if plan.status not in CORRECTABLE_STATUSES:
@@ -480,6 +485,7 @@ def plan_start_correction(*, plan: Plan, user: User, ip_address: str | None = No
         ip_address=ip_address,
         detail={"previous_status": previous},
     )
+    submission_withdraw_pending(plan=plan, user=user)
     return plan
 
 

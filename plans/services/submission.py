@@ -170,7 +170,10 @@ def _claim(submission_id: int, worker: str) -> _Claim | None:
             .defer("pdf")
             .get(pk=submission_id)
         )
-        if submission.status in (Status.SENT, Status.FAILED) or submission.not_before > now:
+        if (
+            submission.status in (Status.SENT, Status.FAILED, Status.WITHDRAWN)
+            or submission.not_before > now
+        ):
             return None
         if submission.status in Submission.IN_PROGRESS and (
             submission.claimed_until and submission.claimed_until > now
@@ -498,6 +501,32 @@ def _sweep_notices(now: datetime) -> None:
             except Exception:
                 logger.exception("Could not enqueue a notice for submission %s", submission_id)
                 return
+
+
+def submission_withdraw_pending(*, plan: Plan, user) -> list[Submission]:
+    """Withdraw the plan's submissions that are not sent and have no email in flight, so they
+    are never sent (a correction was started). Call it inside the correction's transaction with
+    the plan row locked; a submission already sending or sent stays as it is, on record."""
+    withdrawn = list(
+        Submission.objects.select_for_update(of=("self",))
+        .defer("pdf")
+        .filter(plan=plan, status__in=Submission.WITHDRAWABLE)
+        .order_by("pk")
+    )
+    for submission in withdrawn:
+        previous = submission.status
+        submission.status = Status.WITHDRAWN
+        submission.claimed_until = None
+        submission.next_retry_at = None
+        submission.save(update_fields=["status", "claimed_until", "next_retry_at", "updated_at"])
+        audit_record(
+            action="submission_withdrawn",
+            plan=plan,
+            version=PlanVersion(pk=submission.version_id),
+            actor=user,
+            detail={"submission": submission.pk, "previous_status": previous},
+        )
+    return withdrawn
 
 
 @transaction.atomic
