@@ -262,6 +262,7 @@ def _describe(event) -> dict:
         "submission_sent": f"Sent {ref} to the ministry",
         "submission_failed": f"Submission of {ref} failed",
         "submission_retried": f"Retrying the submission of {ref}",
+        "submission_withdrawn": f"Withdrew the unsent submission of {ref}",
         "correction_started": "Started a correction: the plan is a draft again",
     }
     text = ""
