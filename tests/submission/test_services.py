@@ -201,14 +201,15 @@ def test_submission_retry_wrong_state_is_refused():
 def test_submission_sweep_enqueues_due_and_abandoned_submissions_only(monkeypatch):
     enqueued = []
     monkeypatch.setattr(services, "_enqueue", lambda pk, countdown=0: enqueued.append(pk))
-    now = timezone.now()
     due = services.submission_schedule(version=approved_version(), not_before=None)
     later = services.submission_schedule(
-        version=approved_version(), not_before=now + timedelta(days=1)
+        version=approved_version(), not_before=timezone.now() + timedelta(days=1)
     )
     abandoned = services.submission_schedule(version=approved_version(), not_before=None)
     held = services.submission_schedule(version=approved_version(), not_before=None)
     waiting = services.submission_schedule(version=approved_version(), not_before=None)
+    # Measured after scheduling, so a slow machine cannot make "due" look early.
+    now = timezone.now()
     Submission.objects.filter(pk=abandoned.pk).update(
         status="sending", attempts=1, claimed_until=now - timedelta(seconds=1)
     )
