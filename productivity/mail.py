@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -21,3 +23,17 @@ class EmlFileBackend(BaseEmailBackend):
             path.write_bytes(message.message().as_bytes(linesep="\r\n"))
             sent += 1
         return sent
+
+
+def templated_email(template: str, context: dict, *, subject: str, to: list[str], **kwargs):
+    """A message with a plain-text body and an HTML alternative, from `<template>.txt` and
+    `<template>.html`; extra keyword arguments go to EmailMultiAlternatives."""
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
+        from_email=kwargs.pop("from_email", settings.DEFAULT_FROM_EMAIL),
+        to=to,
+        **kwargs,
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message

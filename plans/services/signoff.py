@@ -32,6 +32,7 @@ from plans.models.signoff import CALL_IN_ROUTES, NO_CALL_IN_ROUTES, DecisionRout
 from plans.services.audit import audit_record
 from plans.services.submission import submission_schedule, submission_withdraw_pending
 from plans.services.versions import version_freeze
+from productivity.mail import templated_email
 
 LONDON = ZoneInfo("Europe/London")
 SENDABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
@@ -511,15 +512,9 @@ def _officers(plan: Plan) -> list[User]:
 def _message(template: str, context: dict, recipient: User) -> EmailMultiAlternatives:
     context = {**context, "recipient": recipient, "service_name": settings.SERVICE_NAME}
     subject = render_to_string(f"plans/emails/{template}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=render_to_string(f"plans/emails/{template}.txt", context),
-        to=[recipient.email],
+    return templated_email(
+        f"plans/emails/{template}", context, subject=" ".join(subject.split()), to=[recipient.email]
     )
-    message.attach_alternative(
-        render_to_string(f"plans/emails/{template}.html", context), "text/html"
-    )
-    return message
 
 
 def sign_off_email_send(*, kind: str, object_id: int) -> int:

@@ -24,7 +24,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from councils.models import Council, Membership
@@ -43,6 +42,7 @@ from plans.pdf.document import plan_pdf_html
 from plans.pdf.render import RenderError, render_isolated
 from plans.selectors.signoff import sign_off_record_for_version
 from plans.services.audit import audit_record
+from productivity.mail import templated_email
 
 logger = logging.getLogger(__name__)
 
@@ -310,17 +310,14 @@ def _ministry_email(submission: Submission, pdf: bytes) -> EmailMultiAlternative
         f"Productivity plan: {plan.council.name} ({plan.council.gss_code}), "
         f"{plan.round.name}, version {version.reference}"
     )
-    message = EmailMultiAlternatives(
+    message = templated_email(
+        "plans/emails/submission_ministry",
+        context,
         subject=subject,
-        body=render_to_string("plans/emails/submission_ministry.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=[plan.round.ministry_email],
         reply_to=[email],
         headers={"Message-ID": submission.message_id, "X-Plan-Version": version.sha256},
         connection=get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT),
-    )
-    message.attach_alternative(
-        render_to_string("plans/emails/submission_ministry.html", context), "text/html"
     )
     message.attach(_pdf_filename(version), pdf, "application/pdf")
     return message
@@ -624,14 +621,11 @@ def submission_send_receipt(*, submission_id: int) -> bool:
             "version": submission.version,
             "site_url": settings.SITE_URL,
         }
-        message = EmailMultiAlternatives(
+        message = templated_email(
+            "plans/emails/submission_receipt",
+            context,
             subject=f"Your productivity plan was sent to the ministry ({submission.reference})",
-            body=render_to_string("plans/emails/submission_receipt.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,
-        )
-        message.attach_alternative(
-            render_to_string("plans/emails/submission_receipt.html", context), "text/html"
         )
         message.send()
     submission.receipt_sent_at = timezone.now()
@@ -657,14 +651,11 @@ def submission_send_failure_notice(*, submission_id: int) -> bool:
             "plan": submission.plan,
             "site_url": settings.SITE_URL,
         }
-        message = EmailMultiAlternatives(
+        message = templated_email(
+            "plans/emails/submission_failed",
+            context,
             subject=f"Your productivity plan could not be sent ({submission.reference})",
-            body=render_to_string("plans/emails/submission_failed.txt", context),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             to=recipients,
-        )
-        message.attach_alternative(
-            render_to_string("plans/emails/submission_failed.html", context), "text/html"
         )
         message.send()
     submission.failure_notified_at = timezone.now()
@@ -720,17 +711,14 @@ def _reminder_send_one(*, council: Council, round_: Round, days: int) -> bool:
         return False  # another beat got there first
     recipients = _officer_emails(council.pk)
     context = {"council": council, "round": round_, "days": days, "site_url": settings.SITE_URL}
-    message = EmailMultiAlternatives(
+    message = templated_email(
+        "plans/emails/submission_reminder",
+        context,
         subject=(
             f"{days} day{'s' if days != 1 else ''} left to submit your productivity plan"
             f" ({round_.name})"
         ),
-        body=render_to_string("plans/emails/submission_reminder.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
-    )
-    message.attach_alternative(
-        render_to_string("plans/emails/submission_reminder.html", context), "text/html"
     )
     message.send()
     ReminderSent.objects.filter(pk=reminder.pk).update(

@@ -100,6 +100,10 @@ def test_embedded_defaults_let_web_and_worker_write_at_once(tmp_path):
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
         wait_for(lambda: _beats(database) == HEARTBEATS, timeout=120, message=worker_log.read_text)
+        # Saves also queue a page count for the length meter: one at a time per plan, the
+        # last one counting the last revision. Let the worker finish it.
+        wait_for(lambda: _page_count(database) == ("idle", REVISIONS + 1), timeout=120,
+                 message=worker_log.read_text)  # fmt: skip
     finally:
         worker.stop()
 
@@ -116,6 +120,13 @@ def test_embedded_defaults_let_web_and_worker_write_at_once(tmp_path):
     log = worker_log.read_text() + writer.stderr
     assert "database is locked" not in log
     assert list((tmp_path / "broker" / "queue").iterdir()) == []
+
+
+def _page_count(database) -> tuple[str, int] | None:
+    with sqlite3.connect(database) as connection:
+        return connection.execute(
+            "SELECT status, counted_revision FROM plans_pagecountestimate"
+        ).fetchone()
 
 
 def _beats(database) -> int:
