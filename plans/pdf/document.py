@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from plans import kpi as kpi_rules
 from plans.charts import content_kpi_chart
@@ -73,6 +74,7 @@ def _kpi(kpi: dict, *, theme_number: int, index: int) -> dict:
         name = f"{kpi['code']} {kpi['name']}".strip()
         chart = {
             "src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii"),
+            "svg": mark_safe(svg),  # built by plans.charts, every value escaped there
             "alt": f"Line chart of {name}. {kpi.get('summary', '')}.".replace("..", "."),
         }
     return {
