@@ -137,3 +137,22 @@ def kpi_summary(kpi) -> str:
         unit=kpi.unit,
         short_trend=kpi.short_trend,
     )
+
+
+def content_kpi_chart(kpi: dict, *, chart_id: str) -> SafeString:
+    """The chart for a KPI as a version's content froze it (`plans.content`), drawn exactly as
+    `kpi_chart` draws a live KPI; an empty string with fewer than two values."""
+    points = [
+        Point(value["period"], Decimal(value["value"]))
+        for value in kpi.get("values", [])
+        if value.get("value") is not None
+    ]
+    target = kpi.get("target")
+    return line_chart_svg(
+        chart_id=chart_id,
+        title=f"{kpi['code']} {kpi['name']}".strip(),
+        description=kpi.get("summary", ""),
+        points=points,
+        target=None if target is None else Decimal(target),
+        unit=kpi.get("unit", ""),
+    )

@@ -96,9 +96,13 @@ def version_last_seen_before(*, sign_off: SignOffRequest, user) -> PlanVersion |
 
 def sign_off_record_for_version(version: PlanVersion) -> dict:
     """What prints with the plan: who approved, how the council decided, statutory comments."""
-    approvals = SignOffDecision.objects.filter(
-        request__version=version, outcome=SignOffDecision.Outcome.APPROVE
-    ).order_by("decided_at", "pk")
+    approvals = (
+        SignOffDecision.objects.filter(
+            request__version=version, outcome=SignOffDecision.Outcome.APPROVE
+        )
+        .select_related("councillor")
+        .order_by("decided_at", "pk")
+    )
     record = DecisionRecord.objects.filter(version=version).first()
     return {
         "approvals": [
@@ -106,6 +110,7 @@ def sign_off_record_for_version(version: PlanVersion) -> dict:
                 "name": decision.councillor_name,
                 "title": decision.councillor_title,
                 "approved_at": decision.decided_at,
+                "email": decision.councillor.email,
             }
             for decision in approvals
         ],

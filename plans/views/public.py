@@ -22,7 +22,7 @@ def published_plan(request, gss_code, round_slug):
     )
     return render(
         request,
-        "plans/published_plan.html",
+        "plans/public/plan.html",
         {
             "submission": submission,
             "plan": submission.plan,
