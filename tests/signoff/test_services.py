@@ -556,6 +556,7 @@ def test_sign_off_record_for_version_has_the_shape_the_pdf_prints(
             {
                 "name": "Cllr Ada Leader",
                 "title": "Leader of the Council",
+                "email": leader.email,
                 "approved_at": decision.decided_at,
             }
         ],
