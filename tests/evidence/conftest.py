@@ -51,3 +51,76 @@ def make_kpis_directly(plan, user, count: int, values_each: int = 4) -> None:
 @pytest.fixture
 def kpi(plan, officer):
     return make_kpi(plan, officer)
+
+
+def one_of_each(plan, officer) -> dict:
+    """One of every kind of evidence item (a KPI with one value), keyed by URL kind."""
+    kpi = make_kpi(plan, officer)
+    services.kpi_value_set(
+        plan_id=plan.pk,
+        kpi_id=kpi.pk,
+        base_version=1,
+        period_start=date(2009, 10, 1),
+        value=Decimal("64.56"),
+        user=officer,
+    )
+    return {
+        "kpi": kpi,
+        "value": kpi.values.get(),
+        "actions": services.action_create(
+            plan_id=plan.pk,
+            theme_number=1,
+            user=officer,
+            fields={
+                "kind": "done",
+                "description": "Reviewed housing and planning",
+                "workstream": "",
+                "milestone_date": None,
+                "owner": "",
+                "status": "done",
+            },
+        ),
+        "savings": services.saving_create(
+            plan_id=plan.pk,
+            theme_number=1,
+            user=officer,
+            fields={
+                "workstream": "Transformation",
+                "description": "New income and savings",
+                "amount": Decimal("500000"),
+                "start_year": 2024,
+                "end_year": 2029,
+                "period_label": "over the next five years",
+                "is_cashable": True,
+            },
+        ),
+        "barriers": services.barrier_create(
+            plan_id=plan.pk,
+            theme_number=4,
+            user=officer,
+            fields={
+                "category": "multi_year_settlements",
+                "title": "Multiyear settlements",
+                "description": "Six single-year settlements in a row.",
+                "ask": "",
+            },
+        ),
+        "partners": services.partner_create(
+            plan_id=plan.pk,
+            user=officer,
+            fields={"name": "Kent Police", "sector": "police", "description": "Co-located"},
+        ),
+        "strategies": services.strategy_create(
+            plan_id=plan.pk,
+            user=officer,
+            fields={"title": "Council Plan", "url": "https://www.example.gov.uk/council-plan"},
+        ),
+    }
+
+
+ITEM_KINDS = ("actions", "savings", "barriers", "partners", "strategies")
+
+
+@pytest.fixture
+def items(plan, officer):
+    return one_of_each(plan, officer)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from plans.models import KpiValue
 from plans.services import evidence as services
-from tests.evidence.conftest import make_kpi
+from tests.evidence.conftest import ITEM_KINDS, make_kpi, one_of_each
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -98,68 +98,16 @@ def test_csv_with_one_bad_row_saves_nothing_and_names_the_row(
 def test_every_evidence_page_has_no_accessibility_violations(
     page, plan, officer, assert_accessible
 ):
-    kpi = make_kpi(plan, officer)
-    for number, (period, value) in enumerate(
-        [(date(2009, 7, 1), "62.93"), (date(2009, 10, 1), "64.56")], start=1
-    ):
-        services.kpi_value_set(
-            plan_id=plan.pk,
-            kpi_id=kpi.pk,
-            base_version=number,
-            period_start=period,
-            value=Decimal(value),
-            user=officer,
-        )
-    items = {
-        "actions": services.action_create(
-            plan_id=plan.pk,
-            theme_number=1,
-            user=officer,
-            fields={
-                "kind": "will_do",
-                "description": "Launch a customer portal",
-                "workstream": "Digital",
-                "milestone_date": date(2024, 10, 31),
-                "owner": "Head of Digital",
-                "status": "planned",
-            },
-        ),
-        "savings": services.saving_create(
-            plan_id=plan.pk,
-            theme_number=1,
-            user=officer,
-            fields={
-                "workstream": "Commercial",
-                "description": "New income",
-                "amount": Decimal("6000000"),
-                "start_year": 2024,
-                "end_year": 2028,
-                "period_label": "over five years",
-                "is_cashable": True,
-            },
-        ),
-        "barriers": services.barrier_create(
-            plan_id=plan.pk,
-            theme_number=4,
-            user=officer,
-            fields={
-                "category": "funding_levels",
-                "title": "Funding inequity",
-                "description": "",
-                "ask": "",
-            },
-        ),
-        "partners": services.partner_create(
-            plan_id=plan.pk,
-            user=officer,
-            fields={"name": "Kent Police", "sector": "police", "description": ""},
-        ),
-        "strategies": services.strategy_create(
-            plan_id=plan.pk,
-            user=officer,
-            fields={"title": "Council Plan", "url": "https://www.example.gov.uk/plan"},
-        ),
-    }
+    items = one_of_each(plan, officer)
+    kpi = items["kpi"]
+    services.kpi_value_set(
+        plan_id=plan.pk,
+        kpi_id=kpi.pk,
+        base_version=2,
+        period_start=date(2009, 7, 1),
+        value=Decimal("62.93"),
+        user=officer,
+    )
     services.spend_figures_save(
         plan_id=plan.pk,
         base_version=0,
@@ -179,11 +127,11 @@ def test_every_evidence_page_has_no_accessibility_violations(
         reverse("plans:plan_cost", args=[plan.pk]),
         reverse("plans:context", args=[plan.pk]),
     ]
-    for kind, item in items.items():
+    for kind in ITEM_KINDS:
         urls += [
             reverse(f"plans:{kind}_add", args=[plan.pk]),
-            reverse(f"plans:{kind}_edit", args=[plan.pk, item.pk]),
-            reverse(f"plans:{kind}_delete", args=[plan.pk, item.pk]),
+            reverse(f"plans:{kind}_edit", args=[plan.pk, items[kind].pk]),
+            reverse(f"plans:{kind}_delete", args=[plan.pk, items[kind].pk]),
         ]
     sign_in(page, officer)
     for url in urls:
