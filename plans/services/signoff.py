@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from councils import permissions
 from councils.models import Membership, User
+from councils.selectors import council_users, membership_title
 from plans import selectors
 from plans.content import content_sha256, plan_content
 from plans.markdown import normalise_text
@@ -79,8 +80,7 @@ def _set_plan_status(plan: Plan, status: str) -> None:
 
 
 def _title(user: User, council_id: int, role: str) -> str:
-    membership = Membership.objects.filter(user=user, council_id=council_id, role=role).first()
-    return membership.title if membership else ""
+    return membership_title(user=user, council_id=council_id, role=role)
 
 
 def _closed_message(sign_off: SignOffRequest) -> str:
@@ -498,15 +498,7 @@ def _absolute(path: str) -> str:
 
 
 def _officers(plan: Plan) -> list[User]:
-    return list(
-        User.objects.filter(
-            is_active=True,
-            memberships__council_id=plan.council_id,
-            memberships__role=Membership.Role.OFFICER,
-        )
-        .distinct()
-        .order_by("full_name")
-    )
+    return list(council_users(council_id=plan.council_id, role=Membership.Role.OFFICER))
 
 
 def _message(template: str, context: dict, recipient: User) -> EmailMultiAlternatives:

@@ -27,9 +27,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from councils.models import Council, Membership
+from councils.selectors import council_users, membership_title
 from plans.content import plan_content
 from plans.models import (
-    AuditEvent,
     PageCountEstimate,
     Plan,
     PlanVersion,
@@ -284,12 +284,8 @@ def _render(claim: _Claim) -> bool:
 
 def _contact_officer(version: PlanVersion) -> tuple[str, str, str]:
     user = version.created_by
-    membership = (
-        Membership.objects.filter(user=user, council_id=version.plan.council_id)
-        .order_by("role")
-        .first()
-    )
-    return user.full_name, user.email, membership.title if membership else ""
+    title = membership_title(user=user, council_id=version.plan.council_id)
+    return user.full_name, user.email, title
 
 
 def _ministry_email(submission: Submission, pdf: bytes) -> EmailMultiAlternatives:
@@ -570,31 +566,13 @@ def submission_retry(*, submission_id: int, user) -> Submission:
 
 
 def _officer_emails(council_id: int) -> list[str]:
-    return list(
-        Membership.objects.filter(
-            council_id=council_id, role=Membership.Role.OFFICER, user__is_active=True
-        )
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-        .distinct()
-    )
+    officers = council_users(council_id=council_id, role=Membership.Role.OFFICER)
+    return sorted(officers.values_list("email", flat=True))
 
 
-def _approver_emails(version: PlanVersion, record: dict) -> list[str]:
-    """Councillors who approved: from the sign-off record, else from the version's audit log."""
-    emails = [approval["email"] for approval in record["approvals"] if approval.get("email")]
-    if not emails:
-        councillors = Membership.objects.filter(
-            council_id=version.plan.council_id, role=Membership.Role.COUNCILLOR
-        ).values("user_id")
-        emails = list(
-            AuditEvent.objects.filter(
-                version=version, action__icontains="approv", actor__in=councillors
-            )
-            .values_list("actor__email", flat=True)
-            .distinct()
-        )
-    return emails
+def _approver_emails(record: dict) -> list[str]:
+    """The councillors who approved the version, from its sign-off record."""
+    return [approval["email"] for approval in record["approvals"]]
 
 
 @transaction.atomic
@@ -611,8 +589,7 @@ def submission_send_receipt(*, submission_id: int) -> bool:
         return False
     record = sign_off_record_for_version(submission.version)
     recipients = sorted(
-        set(_officer_emails(submission.plan.council_id))
-        | set(_approver_emails(submission.version, record))
+        set(_officer_emails(submission.plan.council_id)) | set(_approver_emails(record))
     )
     if recipients:
         context = {

@@ -223,18 +223,17 @@ def test_submission_sweep_enqueues_due_and_abandoned_submissions_only(monkeypatc
     assert later.pk not in enqueued
 
 
-def test_submission_send_receipt_goes_once_to_officers_and_approvers(smtp_server):
+def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
+    """Approving councillors are added from the sign-off record (see test_receipts.py)."""
     version = approved_version()
-    council = version.plan.council
-    councillor = councillor_of(council)
-    AuditEvent.objects.create(action="sign_off_approved", version=version, actor=councillor)
+    councillor_of(version.plan.council)  # a councillor who did not approve gets no receipt
     submission = services.submission_schedule(version=version, not_before=None)
     services.submission_deliver(submission_id=submission.pk)
     assert services.submission_send_receipt(submission_id=submission.pk) is True
     assert services.submission_send_receipt(submission_id=submission.pk) is False
     receipts = smtp_server.messages[1:]
     assert len(receipts) == 1
-    assert sorted(receipts[0].envelope_to) == sorted([version.created_by.email, councillor.email])
+    assert receipts[0].envelope_to == [version.created_by.email]
     submission.refresh_from_db()
     body = receipts[0].message.get_body(preferencelist=("plain",)).get_content()
     assert f"Submission reference: {submission.reference}" in body
