@@ -223,7 +223,7 @@ def _theme_evidence_lines(theme: dict) -> list[str]:
     return lines
 
 
-_FIGURE_LABELS = {
+FIGURE_LABELS = {
     "agency_percent": ("Agency spend (% of staff budget)", "percent"),
     "consultancy_percent": ("Consultancy spend (% of staff budget)", "percent"),
     "long_term_contractors": ("Consultants or agency staff in post over a year", "number"),
@@ -239,7 +239,7 @@ def _plan_evidence_lines(content: dict) -> list[str]:
     if "savings_total" in content:
         lines.append(f"Total savings committed: {_figure(content['savings_total'], 'pounds')}")
     figures = content.get("spend_figures") or {}
-    for name, (label, unit) in _FIGURE_LABELS.items():
+    for name, (label, unit) in FIGURE_LABELS.items():
         if figures.get(name) is not None:
             lines.append(f"{label}: {_figure(figures[name], unit)}")
     if figures.get("notes"):

@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from plans import kpi as kpi_rules
 from plans.charts import content_kpi_chart
-from plans.content import _FIGURE_LABELS as FIGURE_LABELS
+from plans.content import FIGURE_LABELS
 from plans.markdown import render_markdown
 from plans.models.evidence import ActionStatus, KpiUnit, PartnerSector
 
