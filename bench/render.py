@@ -39,7 +39,7 @@ def measure(name: str, content: dict) -> None:
     from plans.content import content_sha256
     from plans.pdf.document import plan_pdf_html
     from plans.pdf.render import PDF_VARIANT, PORTAL_ORIGIN, PortalURLFetcher, render_isolated
-    from plans.services.submission import EMPTY_SIGN_OFF
+    from plans.services.length_meter import EMPTY_SIGN_OFF
 
     sha = content_sha256(content)
 

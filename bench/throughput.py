@@ -39,7 +39,7 @@ def main() -> None:
 
     from councils.models import Council
     from plans.models import Submission
-    from plans.services.submission import submission_schedule
+    from plans.services.delivery import submission_schedule
     from tests.factories import PlanFactory, RoundFactory
     from tests.submission.factories import approved_version
     from tests.support.smtp import free_port

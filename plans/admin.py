@@ -85,7 +85,7 @@ def retry_failed_submissions(modeladmin, request, queryset):
     from django.contrib import messages
     from django.core.exceptions import ValidationError
 
-    from plans.services.submission import submission_retry
+    from plans.services.delivery import submission_retry
 
     retried = 0
     for submission_id in queryset.values_list("pk", flat=True):

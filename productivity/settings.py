@@ -206,12 +206,12 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "councils.tasks.worker_heartbeat", "schedule": 60.0},
-    # The outbox sweep: re-enqueues every submission that is due and not sent.
-    "submission-sweep": {"task": "plans.tasks.submission_sweep_task", "schedule": 60.0},
+    # The outbox sweep: hands over again every email, submission and count not yet done.
+    "outbox-sweep": {"task": "plans.tasks.outbox_sweep_task", "schedule": 60.0},
     "deadline-reminders": {"task": "plans.tasks.reminders_send_task", "schedule": 15 * 60.0},
 }
 
-# Submission: rendering limits and retries (see plans/services/submission.py).
+# Submission: rendering limits and retries (see plans/services/delivery.py).
 SUBMISSION_PDF_DIR = Path(os.environ.get("SUBMISSION_PDF_DIR", VAR_DIR / "submissions"))
 # A render that takes longer, or needs more memory, than this is stopped and reported.
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "60"))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 
 from tests.factories import CouncilFactory, PlanFactory, officer_of
+from tests.support.broker import broker
 from tests.support.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -83,6 +84,17 @@ def officer(plan):
 def officer_client(client, officer):
     client.force_login(officer)
     return client
+
+
+# --- Real broker -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clean_broker():
+    """An empty queue in this test run's own Redis database."""
+    broker().flushdb()
+    yield
+    broker().flushdb()
 
 
 # --- Real SMTP ---------------------------------------------------------------------------------

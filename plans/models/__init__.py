@@ -10,6 +10,7 @@ from plans.models.evidence import (
     StrategyLink,
 )
 from plans.models.history import AuditEvent, PlanVersion, Revision
+from plans.models.outbox import OutboxMessage
 from plans.models.plans import Plan, ThemeSection
 from plans.models.rounds import GuidingQuestion, Round, Theme
 from plans.models.signoff import (
@@ -33,6 +34,7 @@ __all__ = [
     "DecisionRecord",
     "GuidingQuestion",
     "KpiValue",
+    "OutboxMessage",
     "PageCountEstimate",
     "Partner",
     "Plan",

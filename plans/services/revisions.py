@@ -3,8 +3,8 @@ from django.db import transaction
 
 from plans.content import plan_content
 from plans.models import Plan, Revision
+from plans.services.length_meter import page_count_request
 from plans.services.signoff import sign_off_mark_stale
-from plans.services.submission import page_count_request
 
 
 def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:

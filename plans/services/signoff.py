@@ -24,14 +24,16 @@ from plans.content import content_sha256, plan_content
 from plans.markdown import normalise_text
 from plans.models import (
     DecisionRecord,
+    OutboxMessage,
     Plan,
     SignOffDecision,
     SignOffRequest,
     StatutoryComment,
 )
 from plans.models.signoff import CALL_IN_ROUTES, NO_CALL_IN_ROUTES, DecisionRoute
+from plans.outbox import outbox_record
 from plans.services.audit import audit_record
-from plans.services.submission import submission_schedule, submission_withdraw_pending
+from plans.services.delivery import submission_schedule, submission_withdraw_pending
 from plans.services.versions import version_freeze
 from productivity.mail import templated_email
 
@@ -94,9 +96,12 @@ def _closed_message(sign_off: SignOffRequest) -> str:
 
 
 def _notify(kind: str, object_id: int) -> None:
-    from plans.tasks import sign_off_email
-
-    sign_off_email.delay_on_commit(kind, object_id)
+    """Record the event's emails in the outbox, in the transition's transaction."""
+    outbox_record(
+        kind=OutboxMessage.Kind.SIGN_OFF_EMAIL,
+        key=f"{kind}:{object_id}",
+        payload={"kind": kind, "object_id": object_id},
+    )
 
 
 # --- Sending for sign-off ----------------------------------------------------------------------

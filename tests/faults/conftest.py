@@ -1,7 +1,5 @@
 import pytest
 
-from tests.faults.support import broker
-
 
 @pytest.fixture
 def fault_settings(settings, tmp_path):
@@ -13,14 +11,6 @@ def fault_settings(settings, tmp_path):
     settings.SUBMISSION_MAX_ATTEMPTS = 20
     settings.PDF_RENDER_TIMEOUT = 3
     return settings
-
-
-@pytest.fixture
-def clean_broker():
-    """An empty queue in this test run's own Redis database."""
-    broker().flushdb()
-    yield
-    broker().flushdb()
 
 
 @pytest.fixture(autouse=True)

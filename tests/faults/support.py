@@ -7,9 +7,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-import redis
-from django.conf import settings
-
+from tests.support.broker import broker, queued_messages  # noqa: F401
 from tests.support.smtp import MailHandler, Received, SmtpServer
 
 
@@ -35,14 +33,6 @@ def smtp_server(port: int | None = None, delay: float = 0.0) -> SmtpServer:
     server = SmtpServer(port=port)
     server.handler = SlowMailHandler(delay=delay)
     return server
-
-
-def broker() -> redis.Redis:
-    return redis.Redis.from_url(settings.CELERY_BROKER_URL)
-
-
-def queued_messages() -> int:
-    return broker().llen("celery")
 
 
 def worker_env(smtp_port: int, pdf_dir, **overrides) -> dict:

@@ -16,7 +16,7 @@ from django.db.models import Max
 
 from plans.models import Submission, SubmissionAttempt
 from plans.pdf.render import render_isolated
-from plans.services.submission import submission_schedule, submission_sweep
+from plans.services.delivery import submission_schedule, submission_sweep
 from tests.faults.support import (
     attachment_digests,
     ministry_copies,
@@ -181,7 +181,7 @@ django.setup()
 from django.db import transaction
 from django.db.models import Max
 from plans.models import PlanVersion
-from plans.services.submission import submission_schedule
+from plans.services.delivery import submission_schedule
 with transaction.atomic():
     submission_schedule(version=PlanVersion.objects.get(pk=int(sys.argv[1])), not_before=None)
 """
@@ -221,7 +221,7 @@ def test_broker_down_at_approval_then_the_sweep_delivers(fault_settings, clean_b
         f"final status={submission.status}; emails accepted={len(server.messages)}"
     )
     assert approval.returncode == 0, approval.stderr[-2000:]
-    assert "Could not enqueue submission" in approval.stderr
+    assert "Could not hand submission_deliver_task" in approval.stderr
     assert queued_before == 0
     assert enqueued == 1
     assert submission.status == SENT

@@ -9,12 +9,12 @@ from plans.models import PageCountEstimate, Plan, ThemeSection
 from plans.pdf.document import plan_pdf_html
 from plans.pdf.render import render_isolated
 from plans.services.drafting import section_save
+from plans.services.length_meter import EMPTY_SIGN_OFF
 from plans.services.revisions import plan_record_change
-from plans.services.submission import EMPTY_SIGN_OFF
-from plans.tasks import page_count_refresh_task
 from productivity.celery import app
 from tests.factories import PlanFactory, officer_of
 from tests.submission.factories import typical_narrative
+from tests.support.broker import queued_tasks
 from tests.support.worker import WorkerProcess, wait_for
 
 
@@ -31,11 +31,9 @@ def _save_theme(plan: Plan, user, number: int, text: str) -> None:
 
 @pytest.mark.django_db
 def test_plan_record_change_saving_twice_queues_one_count(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, clean_broker
 ):
     """Two quick saves of a theme leave exactly one count queued, wanting the latest revision."""
-    published = []
-    monkeypatch.setattr(page_count_refresh_task, "delay", lambda *args: published.append(args))
     plan = PlanFactory()
     officer = officer_of(plan.council)
     with django_capture_on_commit_callbacks(execute=True):
@@ -44,7 +42,7 @@ def test_plan_record_change_saving_twice_queues_one_count(
         _save_theme(plan, officer, 1, "1.1 We merged our customer teams and closed two offices.")
     plan.refresh_from_db()
     assert plan.revision_count == 2
-    assert published == [(plan.pk,)]
+    assert queued_tasks() == [("page_count_refresh_task", (plan.pk,))]
     assert PageCountEstimate.objects.count() == 1
     estimate = PageCountEstimate.objects.get(plan=plan)
     assert estimate.status == PageCountEstimate.Status.QUEUED
@@ -54,11 +52,9 @@ def test_plan_record_change_saving_twice_queues_one_count(
 
 @pytest.mark.django_db
 def test_plan_record_change_rolled_back_requests_no_count(
-    django_capture_on_commit_callbacks, monkeypatch
+    django_capture_on_commit_callbacks, clean_broker
 ):
     """A change whose transaction rolls back requests no count."""
-    published = []
-    monkeypatch.setattr(page_count_refresh_task, "delay", lambda *args: published.append(args))
     plan = PlanFactory()
     officer = officer_of(plan.council)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -67,7 +63,7 @@ def test_plan_record_change_rolled_back_requests_no_count(
             plan_record_change(plan=locked, user=officer, summary="Saved theme 1")
             raise RuntimeError("rolled back")
     assert callbacks == []
-    assert published == []
+    assert queued_tasks() == []
     assert PageCountEstimate.objects.count() == 0
     assert Plan.objects.get(pk=plan.pk).revision_count == 0
 

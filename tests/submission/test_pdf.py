@@ -7,7 +7,7 @@ from pypdf import PdfReader
 from plans.pdf.document import plan_pdf_html
 from plans.pdf.render import PortalURLFetcher, RenderError, render_in_process, render_isolated
 from plans.selectors.signoff import sign_off_record_for_version
-from plans.services.submission import EMPTY_SIGN_OFF
+from plans.services.length_meter import EMPTY_SIGN_OFF
 from tests.submission.factories import approved_version
 
 pytestmark = pytest.mark.django_db

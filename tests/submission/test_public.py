@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Plan, Submission
-from plans.services.submission import submission_schedule
+from plans.services.delivery import submission_schedule
 from tests.factories import PlanFactory
 from tests.submission.evidence import evidence_plan
 from tests.submission.factories import approved_version

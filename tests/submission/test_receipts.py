@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from plans.models import Submission
 from plans.selectors.signoff import sign_off_record_for_version
-from plans.services import submission as services
+from plans.services import delivery as services
+from plans.services.notices import submission_send_receipt
 from plans.templatetags.govuk import govuk_datetime
 from tests.submission.evidence import evidence_plan
 
@@ -28,8 +29,8 @@ def test_receipt_goes_to_officers_and_approving_councillors_only(smtp_server):
     built = evidence_plan()
     submission = services.submission_schedule(version=built.version, not_before=None)
     services.submission_deliver(submission_id=submission.pk)
-    assert services.submission_send_receipt(submission_id=submission.pk) is True
-    assert services.submission_send_receipt(submission_id=submission.pk) is False
+    assert submission_send_receipt(submission_id=submission.pk) is True
+    assert submission_send_receipt(submission_id=submission.pk) is False
 
     assert len(smtp_server.messages) == 2  # the ministry email, then one receipt
     receipt = smtp_server.messages[1]
@@ -63,7 +64,7 @@ def test_receipt_says_late_when_sent_after_the_deadline(smtp_server):
     round_.save(update_fields=["deadline"])
     submission = services.submission_schedule(version=built.version, not_before=None)
     services.submission_deliver(submission_id=submission.pk)
-    assert services.submission_send_receipt(submission_id=submission.pk) is True
+    assert submission_send_receipt(submission_id=submission.pk) is True
     body = smtp_server.messages[1].message.get_body(preferencelist=("plain",)).get_content()
     assert "Sent after the deadline" in body
     assert "Sent on time" not in body

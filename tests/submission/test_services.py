@@ -5,11 +5,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from plans.models import AuditEvent, PageCountEstimate, Plan, ReminderSent, Submission
-from plans.services import submission as services
-from plans.services.submission import SubmissionRetry
+from plans.models import (
+    AuditEvent,
+    OutboxMessage,
+    PageCountEstimate,
+    Plan,
+    ReminderSent,
+    Submission,
+)
+from plans.outbox import outbox_deliver
+from plans.services import delivery as services
+from plans.services.delivery import SubmissionRetry
+from plans.services.length_meter import page_count_refresh, page_count_request
+from plans.services.notices import reminders_send, submission_send_receipt
 from tests.factories import PlanFactory, councillor_of, officer_of
 from tests.submission.factories import approved_version
+from tests.support.broker import queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -198,9 +209,7 @@ def test_submission_retry_wrong_state_is_refused():
     assert error.value.code == "invalid_transition"
 
 
-def test_submission_sweep_enqueues_due_and_abandoned_submissions_only(monkeypatch):
-    enqueued = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk, countdown=0: enqueued.append(pk))
+def test_submission_sweep_hands_over_due_and_abandoned_submissions_only(clean_broker):
     due = services.submission_schedule(version=approved_version(), not_before=None)
     later = services.submission_schedule(
         version=approved_version(), not_before=timezone.now() + timedelta(days=1)
@@ -219,8 +228,11 @@ def test_submission_sweep_enqueues_due_and_abandoned_submissions_only(monkeypatc
     Submission.objects.filter(pk=waiting.pk).update(next_retry_at=now + timedelta(minutes=5))
     count = services.submission_sweep(now=now + timedelta(seconds=1))
     assert count == 2
-    assert sorted(enqueued) == sorted([due.pk, abandoned.pk])
-    assert later.pk not in enqueued
+    assert queued_tasks() == sorted(
+        [("submission_deliver_task", (due.pk,)), ("submission_deliver_task", (abandoned.pk,))],
+        key=repr,
+    )
+    assert later.pk not in {args[0] for _, args in queued_tasks()}
 
 
 def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
@@ -229,8 +241,8 @@ def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
     councillor_of(version.plan.council)  # a councillor who did not approve gets no receipt
     submission = services.submission_schedule(version=version, not_before=None)
     services.submission_deliver(submission_id=submission.pk)
-    assert services.submission_send_receipt(submission_id=submission.pk) is True
-    assert services.submission_send_receipt(submission_id=submission.pk) is False
+    assert submission_send_receipt(submission_id=submission.pk) is True
+    assert submission_send_receipt(submission_id=submission.pk) is False
     receipts = smtp_server.messages[1:]
     assert len(receipts) == 1
     assert receipts[0].envelope_to == [version.created_by.email]
@@ -242,7 +254,7 @@ def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
     assert "Sent on time" in body
 
 
-def test_reminders_send_once_per_council_round_and_point(mailoutbox):
+def test_reminders_send_records_once_per_council_round_and_point(mailoutbox):
     plan = PlanFactory()
     round_ = plan.round
     officer = officer_of(plan.council)
@@ -252,25 +264,55 @@ def test_reminders_send_once_per_council_round_and_point(mailoutbox):
         status="sent", sent_at=timezone.now(), pdf_sha256="0" * 64
     )
     now = round_.deadline - timedelta(days=6)
-    assert services.reminders_send(now=now) == 1
-    assert services.reminders_send(now=now) == 0
-    assert services.reminders_send(now=now + timedelta(hours=1)) == 0
+    assert reminders_send(now=now) == 1
+    assert reminders_send(now=now) == 0
+    assert reminders_send(now=now + timedelta(hours=1)) == 0
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.DEADLINE_REMINDER)
+    assert outbox_deliver(message_id=message.pk).status == OutboxMessage.Status.DONE
+    assert outbox_deliver(message_id=message.pk).attempts == 1
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [officer.email]
     assert mailoutbox[0].subject == f"7 days left to submit your productivity plan ({round_.name})"
-    assert list(ReminderSent.objects.values_list("council_id", "days_before")) == [
-        (plan.council_id, 7)
+    assert list(ReminderSent.objects.values_list("council_id", "days_before", "recipients")) == [
+        (plan.council_id, 7, 1)
     ]
-    assert services.reminders_send(now=round_.deadline - timedelta(hours=3)) == 1
-    assert services.reminders_send(now=round_.deadline + timedelta(hours=1)) == 0
+    assert reminders_send(now=round_.deadline - timedelta(hours=3)) == 1
+    assert reminders_send(now=round_.deadline + timedelta(hours=1)) == 0
+
+
+def test_reminder_refused_by_the_mail_server_is_sent_when_it_recovers(smtp_server, clean_broker):
+    """A reminder is recorded before it is sent, and stays pending until the send succeeds."""
+    plan = PlanFactory()
+    officer_of(plan.council)
+    assert reminders_send(now=plan.round.deadline - timedelta(days=1)) == 1
+    message = OutboxMessage.objects.get(kind=OutboxMessage.Kind.DEADLINE_REMINDER)
+    smtp_server.handler.refuse_with = "451 4.3.0 Mailbox temporarily unavailable"
+
+    refused = outbox_deliver(message_id=message.pk)
+
+    assert refused.status == OutboxMessage.Status.PENDING
+    assert refused.attempts == 1
+    assert "451" in refused.last_error
+    assert ReminderSent.objects.get().sent_at is None
+    assert queued_tasks() == [("outbox_deliver_task", (message.pk,))]
+    smtp_server.handler.refuse_with = None
+    OutboxMessage.objects.filter(pk=message.pk).update(due_at=timezone.now())
+
+    delivered = outbox_deliver(message_id=message.pk)
+
+    assert delivered.status == OutboxMessage.Status.DONE
+    assert delivered.attempts == 2
+    assert ReminderSent.objects.get().sent_at is not None
+    assert len(smtp_server.messages) == 1
+    assert smtp_server.messages[0].message["Subject"].startswith("1 day left")
 
 
 def test_page_count_request_coalesces_to_one_queued_count(django_capture_on_commit_callbacks):
     plan = PlanFactory()
     with django_capture_on_commit_callbacks() as callbacks:
-        assert services.page_count_request(plan=plan) is True
-        assert services.page_count_request(plan=plan) is False
-        assert services.page_count_request(plan=plan) is False
+        assert page_count_request(plan=plan) is True
+        assert page_count_request(plan=plan) is False
+        assert page_count_request(plan=plan) is False
     assert len(callbacks) == 1
     assert PageCountEstimate.objects.get(plan=plan).status == "queued"
 
@@ -282,10 +324,10 @@ def test_page_count_refresh_counts_the_draft_and_requeues_when_stale(
     plan = Plan.objects.get(pk=version.plan_id)
     Plan.objects.filter(pk=plan.pk).update(status="draft", revision_count=3)
     plan.refresh_from_db()
-    services.page_count_request(plan=plan)
+    page_count_request(plan=plan)
     PageCountEstimate.objects.filter(plan=plan).update(wanted_revision=4)
     with django_capture_on_commit_callbacks() as callbacks:
-        estimate = services.page_count_refresh(plan_id=plan.pk)
+        estimate = page_count_refresh(plan_id=plan.pk)
     assert estimate.pages == 4
     assert estimate.counted_revision == 3
     assert estimate.status == "queued"

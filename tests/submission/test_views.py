@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import PageCountEstimate, Submission
-from plans.services.submission import submission_schedule
+from plans.services.delivery import submission_schedule
 from tests.factories import PlanFactory, officer_of
 from tests.submission.factories import approved_version
 

@@ -17,7 +17,7 @@ from plans.models import (
     SubmissionAttempt,
     ThemeSection,
 )
-from plans.services import submission as services
+from plans.services import delivery as services
 from plans.services.signoff import (
     decision_record_save,
     plan_send_for_sign_off,
@@ -25,6 +25,7 @@ from plans.services.signoff import (
     sign_off_record_decision,
 )
 from tests.factories import PlanFactory, councillor_of, officer_of
+from tests.support.broker import queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -95,20 +96,17 @@ def test_plan_start_correction_withdraws_a_held_submission():
     assert SignOffRequest.objects.get(plan=plan).status == SignOffRequest.Status.APPROVED
 
 
-def test_submission_withdrawn_is_never_delivered_or_swept(monkeypatch):
+def test_submission_withdrawn_is_never_delivered_or_swept(clean_broker):
     plan, officer, submission = _approved(call_in_ends=timezone.localdate() + timedelta(days=7))
     plan_start_correction(plan=plan, user=officer)
     # The call-in period has ended since: a withdrawn submission is still not due.
     Submission.objects.filter(pk=submission.pk).update(
         not_before=timezone.now() - timedelta(minutes=1)
     )
-    enqueued = []
-    monkeypatch.setattr(services, "_enqueue", lambda pk, **kwargs: enqueued.append(pk))
-
     assert services.submission_sweep() == 0
     delivered = services.submission_deliver(submission_id=submission.pk)
 
-    assert enqueued == []
+    assert queued_tasks() == []
     assert delivered.status == Submission.Status.WITHDRAWN
     assert delivered.attempts == 0
     assert delivered.sent_at is None

@@ -1,12 +1,13 @@
-"""Submission: the outbox that gets an approved version to the ministry exactly once.
+"""Delivery: getting an approved version to the ministry exactly once.
 
-`submission_schedule` creates the Submission row inside the approval's transaction and enqueues
-delivery on commit. `submission_deliver` is idempotent: it claims the row (counting the attempt
-in the database before trying, so a plan that kills the worker every time ends failed instead
-of looping), renders the PDF once, sends it with the submission's stable Message-ID (a resend
-after an unknown outcome is the same message), and records the one successful send.
-`submission_sweep` (beat) re-enqueues whatever is due and not sent, so a dead broker, a lost
-message or a killed worker only delays a submission.
+`submission_schedule` creates the Submission row inside the approval's transaction and hands
+delivery to the broker on commit (through plans.outbox). `submission_deliver` is idempotent: it
+claims the row (counting the attempt in the database before trying, so a plan that kills the
+worker every time ends failed instead of looping), renders the PDF once, sends it with the
+submission's stable Message-ID (a resend after an unknown outcome is the same message), and
+records the one successful send. `submission_sweep` (part of the outbox sweep) hands over again
+whatever is due and not sent, so a dead broker, a lost message or a killed worker only delays a
+submission.
 """
 
 import hashlib
@@ -22,22 +23,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from councils.models import Council, Membership
-from councils.selectors import council_users, membership_title
-from plans.content import plan_content
-from plans.models import (
-    PageCountEstimate,
-    Plan,
-    PlanVersion,
-    ReminderSent,
-    Round,
-    Submission,
-    SubmissionAttempt,
-)
+from councils.selectors import membership_title
+from plans.models import OutboxMessage, Plan, PlanVersion, Submission, SubmissionAttempt
+from plans.outbox import outbox_record, publish
 from plans.pdf.document import plan_pdf_html
 from plans.pdf.render import RenderError, render_isolated
 from plans.selectors.signoff import sign_off_record_for_version
@@ -48,18 +40,6 @@ logger = logging.getLogger(__name__)
 
 Status = Submission.Status
 Outcome = SubmissionAttempt.Outcome
-REMINDER_DAYS = (14, 7, 1)
-# A draft has no sign-off yet: its length is counted with an empty sign-off page.
-EMPTY_SIGN_OFF = {
-    "approvals": [],
-    "route": "",
-    "decision_date": None,
-    "decision_url": "",
-    "call_in_ends": None,
-    "statutory_comments": [],
-}
-# A count queued or running for longer than this was lost with its worker.
-PAGE_COUNT_STALE = timedelta(minutes=10)
 
 
 class SubmissionRetry(Exception):
@@ -81,15 +61,9 @@ def _worker_name() -> str:
 
 
 def _enqueue(submission_id: int, *, countdown: float = 0) -> None:
-    """Publish the delivery task; a broker that is down is logged, and the sweep catches up."""
-    from plans.tasks import submission_deliver_task
-
-    try:
-        submission_deliver_task.apply_async(args=[submission_id], countdown=max(countdown, 0))
-    except Exception:
-        logger.exception("Could not enqueue submission %s; the sweep will", submission_id)
-        return
-    Submission.objects.filter(pk=submission_id).update(last_enqueued_at=timezone.now())
+    """Hand delivery to the broker; a broker that is down is logged, and the sweep catches up."""
+    if publish("submission_deliver_task", submission_id, countdown=countdown):
+        Submission.objects.filter(pk=submission_id).update(last_enqueued_at=timezone.now())
 
 
 def _enqueue_on_commit(submission_id: int, *, countdown: float = 0) -> None:
@@ -405,9 +379,11 @@ def _record_sent(claim: _Claim) -> None:
             "attempts": submission.attempts,
         },
     )
-    from plans.tasks import submission_receipt_task
-
-    submission_receipt_task.delay_on_commit(submission.pk)
+    outbox_record(
+        kind=OutboxMessage.Kind.SUBMISSION_RECEIPT,
+        key=str(submission.pk),
+        payload={"submission_id": submission.pk},
+    )
 
 
 def _mark_failed(
@@ -435,9 +411,12 @@ def _mark_failed(
         version=PlanVersion(pk=submission.version_id),
         detail={"submission": submission.pk, "reason": reason[:500], "stage": stage},
     )
-    from plans.tasks import submission_failure_notice_task
-
-    submission_failure_notice_task.delay_on_commit(submission.pk)
+    outbox_record(
+        kind=OutboxMessage.Kind.SUBMISSION_FAILURE_NOTICE,
+        # One notice per failure: a retried submission that fails again is told again.
+        key=f"{submission.pk}@{timezone.now().isoformat()}",
+        payload={"submission_id": submission.pk},
+    )
 
 
 def submission_deliver(*, submission_id: int, worker: str | None = None) -> Submission:
@@ -454,7 +433,8 @@ def submission_deliver(*, submission_id: int, worker: str | None = None) -> Subm
 
 
 def submission_sweep(*, now: datetime | None = None) -> int:
-    """Enqueue every submission that is due and not sent, or whose worker died; returns how many."""
+    """Hand over every submission that is due and not sent, or whose worker died; returns how
+    many."""
     now = now or timezone.now()
     stale_enqueue = now - timedelta(seconds=_claim_seconds())
     queued_due = (
@@ -471,29 +451,8 @@ def submission_sweep(*, now: datetime | None = None) -> int:
     for submission_id in due:
         _enqueue(submission_id)
     if due:
-        logger.info("Submission sweep enqueued %s submissions", len(due))
-    _sweep_notices(now)
+        logger.info("Submission sweep handed %s submissions to the broker", len(due))
     return len(due)
-
-
-def _sweep_notices(now: datetime) -> None:
-    """Receipts and failure notices whose task was lost (for example the broker was down)."""
-    from plans.tasks import submission_failure_notice_task, submission_receipt_task
-
-    settle = now - timedelta(minutes=5)
-    lost = [
-        (submission_receipt_task, Q(status=Status.SENT, receipt_sent_at__isnull=True)),
-        (submission_failure_notice_task, Q(status=Status.FAILED, failure_notified_at__isnull=True)),
-    ]
-    for task, condition in lost:
-        for submission_id in Submission.objects.filter(
-            condition, updated_at__lte=settle
-        ).values_list("pk", flat=True)[:500]:
-            try:
-                task.delay(submission_id)
-            except Exception:
-                logger.exception("Could not enqueue a notice for submission %s", submission_id)
-                return
 
 
 def submission_withdraw_pending(*, plan: Plan, user) -> list[Submission]:
@@ -560,216 +519,3 @@ def submission_retry(*, submission_id: int, user) -> Submission:
     )
     _enqueue_on_commit(submission.pk)
     return submission
-
-
-# --- Emails to the council ---------------------------------------------------------------------
-
-
-def _officer_emails(council_id: int) -> list[str]:
-    officers = council_users(council_id=council_id, role=Membership.Role.OFFICER)
-    return sorted(officers.values_list("email", flat=True))
-
-
-def _approver_emails(record: dict) -> list[str]:
-    """The councillors who approved the version, from its sign-off record."""
-    return [approval["email"] for approval in record["approvals"]]
-
-
-@transaction.atomic
-def submission_send_receipt(*, submission_id: int) -> bool:
-    """Email the receipt (reference, time, PDF hash, pages, on time or late) to the council's
-    officers and the councillors who approved; once per submission."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("plan__council", "plan__round", "version")
-        .defer("pdf")
-        .get(pk=submission_id)
-    )
-    if submission.status != Status.SENT or submission.receipt_sent_at:
-        return False
-    record = sign_off_record_for_version(submission.version)
-    recipients = sorted(
-        set(_officer_emails(submission.plan.council_id)) | set(_approver_emails(record))
-    )
-    if recipients:
-        context = {
-            "submission": submission,
-            "plan": submission.plan,
-            "version": submission.version,
-            "site_url": settings.SITE_URL,
-        }
-        message = templated_email(
-            "plans/emails/submission_receipt",
-            context,
-            subject=f"Your productivity plan was sent to the ministry ({submission.reference})",
-            to=recipients,
-        )
-        message.send()
-    submission.receipt_sent_at = timezone.now()
-    submission.save(update_fields=["receipt_sent_at", "updated_at"])
-    return True
-
-
-@transaction.atomic
-def submission_send_failure_notice(*, submission_id: int) -> bool:
-    """Tell the council's officers that their plan could not be sent, and why; once per failure."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("plan__council", "plan__round", "version")
-        .defer("pdf")
-        .get(pk=submission_id)
-    )
-    if submission.status != Status.FAILED or submission.failure_notified_at:
-        return False
-    recipients = _officer_emails(submission.plan.council_id)
-    if recipients:
-        context = {
-            "submission": submission,
-            "plan": submission.plan,
-            "site_url": settings.SITE_URL,
-        }
-        message = templated_email(
-            "plans/emails/submission_failed",
-            context,
-            subject=f"Your productivity plan could not be sent ({submission.reference})",
-            to=recipients,
-        )
-        message.send()
-    submission.failure_notified_at = timezone.now()
-    submission.save(update_fields=["failure_notified_at", "updated_at"])
-    return True
-
-
-# --- Deadline reminders ------------------------------------------------------------------------
-
-
-def _reminder_due(round_: Round, now: datetime) -> int | None:
-    """The most recent reminder point passed (14, 7 or 1 days before), if before the deadline."""
-    if now >= round_.deadline:
-        return None
-    passed = [days for days in REMINDER_DAYS if now >= round_.deadline - timedelta(days=days)]
-    return min(passed) if passed else None
-
-
-def reminders_send(*, now: datetime | None = None) -> int:
-    """Email the officers of councils that have not submitted, 14, 7 and 1 days before the
-    deadline; each reminder is claimed in the database first, so it goes once per council and
-    round however often beat runs. Returns how many reminders were sent."""
-    now = now or timezone.now()
-    sent = 0
-    for round_ in Round.objects.filter(deadline__gt=now, opens_at__lte=now):
-        days = _reminder_due(round_, now)
-        if days is None:
-            continue
-        submitted = Submission.objects.filter(plan__round=round_, status=Status.SENT).values(
-            "plan__council_id"
-        )
-        councils = (
-            Council.objects.filter(memberships__role=Membership.Role.OFFICER)
-            .exclude(pk__in=submitted)
-            .exclude(
-                pk__in=ReminderSent.objects.filter(round=round_, days_before=days).values(
-                    "council_id"
-                )
-            )
-            .distinct()
-        )
-        for council in councils:
-            if _reminder_send_one(council=council, round_=round_, days=days):
-                sent += 1
-    return sent
-
-
-def _reminder_send_one(*, council: Council, round_: Round, days: int) -> bool:
-    try:
-        with transaction.atomic():
-            reminder = ReminderSent.objects.create(council=council, round=round_, days_before=days)
-    except IntegrityError:
-        return False  # another beat got there first
-    recipients = _officer_emails(council.pk)
-    context = {"council": council, "round": round_, "days": days, "site_url": settings.SITE_URL}
-    message = templated_email(
-        "plans/emails/submission_reminder",
-        context,
-        subject=(
-            f"{days} day{'s' if days != 1 else ''} left to submit your productivity plan"
-            f" ({round_.name})"
-        ),
-        to=recipients,
-    )
-    message.send()
-    ReminderSent.objects.filter(pk=reminder.pk).update(
-        sent_at=timezone.now(), recipients=len(recipients)
-    )
-    return True
-
-
-# --- Length meter ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def page_count_request(*, plan: Plan) -> bool:
-    """Ask for the draft's page count to be refreshed; coalesced so that at most one count per
-    plan is queued or running. Returns whether a count was enqueued."""
-    estimate, _ = PageCountEstimate.objects.get_or_create(plan=plan)
-    estimate = PageCountEstimate.objects.select_for_update(of=("self",)).get(pk=estimate.pk)
-    estimate.wanted_revision = max(estimate.wanted_revision, plan.revision_count)
-    in_hand = timezone.now() - estimate.updated_at < PAGE_COUNT_STALE
-    if estimate.status != PageCountEstimate.Status.IDLE and in_hand:
-        estimate.save(update_fields=["wanted_revision", "updated_at"])
-        return False
-    estimate.status = PageCountEstimate.Status.QUEUED
-    estimate.save(update_fields=["wanted_revision", "status", "updated_at"])
-    from plans.tasks import page_count_refresh_task
-
-    page_count_refresh_task.delay_on_commit(plan.pk)
-    return True
-
-
-def page_count_refresh(*, plan_id: int) -> PageCountEstimate:
-    """Print the live draft (in the fenced renderer) and store its page count."""
-    with transaction.atomic():
-        estimate = PageCountEstimate.objects.select_for_update(of=("self",)).get(plan_id=plan_id)
-        estimate.status = PageCountEstimate.Status.RUNNING
-        estimate.save(update_fields=["status", "updated_at"])
-    plan = Plan.objects.select_related("council", "round").get(pk=plan_id)
-    revision = plan.revision_count
-    content = plan_content(plan)
-    pages, error = None, ""
-    try:
-        result = render_isolated(
-            plan_pdf_html(
-                content=content,
-                reference="draft",
-                sha256="draft",
-                sign_off=EMPTY_SIGN_OFF,
-            )
-        )
-        pages = result.body_pages
-    except RenderError as render_error:
-        error = str(render_error)[:300]
-    from plans.tasks import page_count_refresh_task
-
-    with transaction.atomic():
-        estimate = PageCountEstimate.objects.select_for_update(of=("self",)).get(plan_id=plan_id)
-        estimate.pages = pages if pages is not None else estimate.pages
-        estimate.error = error
-        estimate.counted_revision = revision
-        if estimate.wanted_revision > revision:
-            estimate.status = PageCountEstimate.Status.QUEUED
-            page_count_refresh_task.delay_on_commit(plan_id)
-        else:
-            estimate.status = PageCountEstimate.Status.IDLE
-        estimate.save()
-    return estimate
-
-
-def page_counts_sweep() -> int:
-    """Request a count for every editable plan whose draft changed since it was last counted."""
-    stale = Plan.objects.filter(status__in=Plan.EDITABLE_STATUSES).exclude(
-        page_count_estimate__counted_revision__gte=F("revision_count")
-    )
-    requested = 0
-    for plan in stale.select_related("council", "round")[:500]:
-        requested += page_count_request(plan=plan)
-    return requested
