@@ -22,6 +22,8 @@ class Submission(models.Model):
     IN_PROGRESS = (SubmissionStatus.RENDERING, SubmissionStatus.SENDING)
     # Not sent and no email in flight: a correction withdraws these so they are never sent.
     WITHDRAWABLE = (SubmissionStatus.QUEUED, SubmissionStatus.RENDERING, SubmissionStatus.FAILED)
+    # Nothing more will happen to these without someone acting: the status page stops polling.
+    FINISHED = (SubmissionStatus.SENT, SubmissionStatus.FAILED, SubmissionStatus.WITHDRAWN)
 
     version = models.OneToOneField(
         "plans.PlanVersion", on_delete=models.PROTECT, related_name="submission"
@@ -79,6 +81,10 @@ class Submission(models.Model):
 
     def get_absolute_url(self):
         return reverse("plans:tasklist", args=[self.plan_id])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
 
     @property
     def reference(self) -> str:

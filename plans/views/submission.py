@@ -30,7 +30,7 @@ def submission_status(request, plan_id):
         {
             "status": submission.status,
             "label": submission.get_status_display(),
-            "finished": submission.status in ("sent", "failed"),
+            "finished": submission.is_finished,
             "reference": submission.reference,
             "sent_at": govuk_datetime(submission.sent_at),
             "is_late": submission.is_late,

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import (
@@ -213,3 +214,20 @@ def test_corrected_plan_approved_again_gets_a_new_submission():
     statuses = dict(Submission.objects.values_list("version__number", "status"))
     assert statuses == {1: Submission.Status.WITHDRAWN, 2: Submission.Status.QUEUED}
     assert first.version.number == 1
+
+
+def test_submission_status_withdrawn_is_finished_and_stops_polling(client):
+    """A withdrawn submission will never move again: the JSON says finished and the plan page
+    does not ask the browser to poll."""
+    plan, officer, submission = _approved(call_in_ends=timezone.localdate() + timedelta(days=7))
+    plan_start_correction(plan=plan, user=officer)
+    client.force_login(officer)
+
+    data = client.get(reverse("plans:submission_status", args=[plan.pk])).json()
+    page = client.get(reverse("plans:tasklist", args=[plan.pk]))
+
+    assert (data["status"], data["finished"]) == ("withdrawn", True)
+    assert "a correction was started before it went to the ministry" in data["html"]
+    assert page.status_code == 200
+    assert b"data-submission-status-url" in page.content
+    assert b"data-submission-polling" not in page.content
