@@ -41,7 +41,7 @@ def main() -> None:
     from plans.models import Submission
     from plans.services.delivery import submission_schedule
     from tests.factories import PlanFactory, RoundFactory
-    from tests.submission.factories import approved_version
+    from tests.submission.factories import version_sent_for_sign_off
     from tests.support.smtp import free_port
     from tests.support.worker import WorkerProcess, wait_for
 
@@ -54,7 +54,7 @@ def main() -> None:
     round_ = RoundFactory(name=f"Benchmark {stamp}", slug=f"bench-{stamp}")
     councils = list(Council.objects.order_by("gss_code")[:COUNT])
     print(f"Preparing {len(councils)} approved plans …", flush=True)
-    versions = [approved_version(PlanFactory(council=c, round=round_)) for c in councils]
+    versions = [version_sent_for_sign_off(PlanFactory(council=c, round=round_)) for c in councils]
     worker = WorkerProcess(
         concurrency=os.cpu_count() or 2,
         EMAIL_HOST="127.0.0.1",

@@ -20,17 +20,22 @@ from plans.services.delivery import submission_schedule, submission_sweep
 from tests.faults.support import (
     attachment_digests,
     ministry_copies,
-    queued_messages,
     smtp_server,
     worker_env,
 )
-from tests.submission.factories import approved_version
+from tests.submission.factories import approved_version, version_sent_for_sign_off
+from tests.support.broker import queued_tasks
 from tests.support.smtp import free_port
 from tests.support.worker import ROOT, WorkerProcess, wait_for, worker_environment
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 SENT = Submission.Status.SENT
+
+
+def queued_deliveries() -> int:
+    """Submission deliveries waiting in the broker's queue (sign-off emails are not counted)."""
+    return sum(1 for name, _ in queued_tasks() if name == "submission_deliver_task")
 
 
 def _statuses(ids) -> dict[int, str]:
@@ -191,7 +196,7 @@ def test_broker_down_at_approval_then_the_sweep_delivers(fault_settings, clean_b
     """The approving process cannot reach Redis: the approval still commits, and the sweep
     delivers once a worker and the broker are there."""
     server = smtp_server().start()
-    version = approved_version()
+    version = version_sent_for_sign_off()
     closed_port = free_port()
     env = worker_environment(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed_port}/0")
     env["DJANGO_SETTINGS_MODULE"] = "productivity.settings"
@@ -204,7 +209,7 @@ def test_broker_down_at_approval_then_the_sweep_delivers(fault_settings, clean_b
         timeout=60,
     )
     submission = Submission.objects.get(version=version)
-    queued_before = queued_messages()
+    queued_before = queued_deliveries()
     worker = WorkerProcess(concurrency=1, **worker_env(server.port, tmp_path / "pdf"))
     worker.start(tmp_path / "worker.log")
     try:
@@ -229,14 +234,14 @@ def test_broker_down_at_approval_then_the_sweep_delivers(fault_settings, clean_b
 
 
 def test_approval_rolled_back_enqueues_nothing(fault_settings, clean_broker):
-    version = approved_version()
+    version = version_sent_for_sign_off()
     with pytest.raises(RuntimeError), transaction.atomic():
         submission_schedule(version=version, not_before=None)
         raise RuntimeError("the approval failed after scheduling")
-    rolled_back = (Submission.objects.count(), queued_messages())
+    rolled_back = (Submission.objects.count(), queued_deliveries())
     with transaction.atomic():
         submission_schedule(version=version, not_before=None)
-    committed = (Submission.objects.count(), queued_messages())
+    committed = (Submission.objects.count(), queued_deliveries())
     print(
         f"\nrollback test: after rollback {rolled_back[0]} submissions, {rolled_back[1]} "
         f"queued; after commit {committed[0]} submissions, {committed[1]} queued"

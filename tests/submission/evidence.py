@@ -5,19 +5,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.utils import timezone
-
 from councils.models import Membership, User
-from plans.models import (
-    DecisionRecord,
-    PlanVersion,
-    SignOffDecision,
-    SignOffRequest,
-    StatutoryComment,
-)
+from plans.models import DecisionRecord, PlanVersion, SignOffDecision
 from plans.services import evidence as services
+from plans.services.signoff import (
+    decision_record_save,
+    sign_off_record_decision,
+    statutory_comment_add,
+)
 from tests.factories import MembershipFactory, PlanFactory, councillor_of, officer_of
-from tests.submission.factories import approved_version
+from tests.submission.factories import version_sent_for_sign_off
 
 KPI = {
     "code": "LPI CS 1",
@@ -133,47 +130,35 @@ def evidence_plan() -> EvidencePlan:
         user=officer,
         fields={"title": "Council Plan", "url": "https://www.example.gov.uk/council-plan"},
     )
-    version = approved_version(plan, created_by=officer)
     approver = councillor_of(
-        council, user__full_name="Cllr Alex Leader", user__email="leader@example.gov.uk"
-    )
+        council, user__full_name="Cllr Alex Leader", user__email="leader@example.gov.uk",
+        title="Leader of the Council",
+    )  # fmt: skip
     dissenter = councillor_of(
         council, user__full_name="Cllr Dee Sent", user__email="dee@example.gov.uk"
     )
-    request = SignOffRequest.objects.create(
-        plan=plan,
-        version=version,
-        required_count=1,
-        sent_by=officer,
-        status=SignOffRequest.Status.APPROVED,
-        closed_at=timezone.now(),
+    monitoring = MembershipFactory(
+        council=council,
+        role=Membership.Role.STATUTORY_OFFICER,
+        title="Monitoring Officer",
+        user__full_name="Morgan Monitor",
+    ).user
+    version = version_sent_for_sign_off(plan, created_by=officer, councillor=approver)
+    sign_off = version.sign_off_request
+    statutory_comment_add(sign_off_id=sign_off.pk, user=monitoring, text="No legal implications.")
+    sign_off_record_decision(
+        sign_off_id=sign_off.pk,
+        user=approver,
+        outcome=SignOffDecision.Outcome.APPROVE,
+        version_sha256=version.sha256,
+        declaration=True,
     )
-    for councillor, outcome in [(approver, "approve"), (dissenter, "request_changes")]:
-        SignOffDecision.objects.create(
-            request=request,
-            councillor=councillor,
-            councillor_name=councillor.full_name,
-            councillor_title="Leader of the Council" if councillor == approver else "",
-            outcome=outcome,
-            comment="" if outcome == "approve" else "Say more about savings.",
-            version_sha256=version.sha256,
-        )
-    DecisionRecord.objects.create(
-        version=version,
-        route="cabinet",
+    decision_record_save(
+        sign_off_id=sign_off.pk,
+        user=officer,
+        route=DecisionRecord.Route.CABINET,
         decision_date=date(2024, 7, 11),
         decision_url="https://democracy.example.gov.uk/decision/42",
         call_in_ends=date(2024, 7, 18),
-        recorded_by=officer,
-    )
-    monitoring = MembershipFactory(
-        council=council, role=Membership.Role.STATUTORY_OFFICER, user__full_name="Morgan Monitor"
-    ).user
-    StatutoryComment.objects.create(
-        version=version,
-        author=monitoring,
-        author_name="Morgan Monitor",
-        author_title="Monitoring Officer",
-        text="No legal implications.",
     )
     return EvidencePlan(version=version, officer=officer, approver=approver, dissenter=dissenter)

@@ -1,10 +1,17 @@
-"""Approved versions for submission tests (sign-off itself is built and tested elsewhere)."""
+"""Versions for submission tests, built through the sign-off services (which are tested
+elsewhere), so every version is in a state the portal can reach."""
 
-from django.db.models import Max
+from datetime import date
 
-from plans.content import content_sha256, plan_content
-from plans.models import Plan, PlanVersion
-from tests.factories import PlanFactory, officer_of
+from django.utils import timezone
+
+from plans.models import DecisionRecord, Plan, PlanVersion, SignOffDecision
+from plans.services.signoff import (
+    decision_record_save,
+    plan_send_for_sign_off,
+    sign_off_record_decision,
+)
+from tests.factories import PlanFactory, councillor_of, officer_of
 
 PARAGRAPHS = [
     "We moved our customer contact to a single digital front door, so residents can report, "
@@ -40,15 +47,16 @@ def typical_narrative(theme_number: int, paragraphs: int = 5) -> str:
     return "\n".join(lines)
 
 
-def approved_version(
+def version_sent_for_sign_off(
     plan: Plan | None = None,
     *,
     narratives: dict[int, str] | None = None,
     paragraphs: int = 5,
-    extra: dict | None = None,
     created_by=None,
+    councillor=None,
 ) -> PlanVersion:
-    """Freeze the plan's content as a new version and mark the plan approved."""
+    """Write every theme and send the plan for sign-off through the services (one councillor
+    must approve: `councillor`, or a new Leader); the version awaits approval."""
     plan = plan or PlanFactory()
     created_by = created_by or officer_of(plan.council, title="Head of Strategy")
     for section in plan.sections.select_related("theme"):
@@ -57,16 +65,40 @@ def approved_version(
         section.narrative = text if text is not None else typical_narrative(number, paragraphs)
         section.is_complete = True
         section.save(update_fields=["narrative", "is_complete"])
-    content = plan_content(plan)
-    content.update(extra or {})
-    number = (plan.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-    version = PlanVersion.objects.create(
-        plan=plan,
-        number=number,
-        content=content,
-        sha256=content_sha256(content),
-        created_by=created_by,
+    councillor = councillor or councillor_of(plan.council, title="Leader of the Council")
+    sign_off = plan_send_for_sign_off(plan=plan, user=created_by, councillors=[councillor])
+    return sign_off.version
+
+
+def approved_version(
+    plan: Plan | None = None,
+    *,
+    narratives: dict[int, str] | None = None,
+    paragraphs: int = 5,
+    created_by=None,
+    call_in_ends: date | None = None,
+) -> PlanVersion:
+    """A version approved through the services: sent for sign-off, approved by a councillor and
+    the council's decision recorded (under the urgency procedure, or by Cabinet with the given
+    call-in date). The approval has scheduled its Submission."""
+    version = version_sent_for_sign_off(
+        plan, narratives=narratives, paragraphs=paragraphs, created_by=created_by
     )
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
-    plan.status = Plan.Status.APPROVED
+    sign_off = version.sign_off_request
+    sign_off_record_decision(
+        sign_off_id=sign_off.pk,
+        user=sign_off.required_councillors.get(),
+        outcome=SignOffDecision.Outcome.APPROVE,
+        version_sha256=version.sha256,
+        declaration=True,
+    )
+    decision_record_save(
+        sign_off_id=sign_off.pk,
+        user=version.created_by,
+        route=DecisionRecord.Route.CABINET if call_in_ends else DecisionRecord.Route.URGENCY,
+        decision_date=timezone.localdate(),
+        decision_url="https://www.example.gov.uk/decisions/1",
+        call_in_ends=call_in_ends,
+    )
+    version.plan.refresh_from_db()
     return version

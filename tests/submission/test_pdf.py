@@ -71,7 +71,7 @@ def test_portal_url_fetcher_serves_static_files_and_data_urls_only(caplog):
 
 
 def test_render_pdf_is_tagged_with_title_language_footer_and_free_fonts():
-    version = approved_version(extra={"themes": []})
+    version = approved_version()
     theme = {"number": 1, "title": "Services", "short_title": "Services", "narrative": "1.1 Hi"}
     version.content = {**version.content, "themes": [{**theme, **KPI_CONTENT}]}
     result = render_in_process(_html(version))

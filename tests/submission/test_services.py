@@ -19,7 +19,7 @@ from plans.services.delivery import SubmissionRetry
 from plans.services.length_meter import page_count_refresh, page_count_request
 from plans.services.notices import reminders_send, submission_send_receipt
 from tests.factories import PlanFactory, councillor_of, officer_of
-from tests.submission.factories import approved_version
+from tests.submission.factories import approved_version, version_sent_for_sign_off
 from tests.support.broker import queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def test_submission_schedule_creates_one_row_and_enqueues_on_commit(
     django_capture_on_commit_callbacks,
 ):
-    version = approved_version()
+    version = version_sent_for_sign_off()
     with django_capture_on_commit_callbacks() as callbacks:
         submission = services.submission_schedule(version=version, not_before=None)
     assert Submission.objects.filter(version=version).count() == 1
@@ -41,7 +41,7 @@ def test_submission_schedule_creates_one_row_and_enqueues_on_commit(
 
 
 def test_submission_schedule_twice_returns_the_same_submission():
-    version = approved_version()
+    version = version_sent_for_sign_off()
     first = services.submission_schedule(version=version, not_before=None)
     second = services.submission_schedule(version=version, not_before=None)
     assert first.pk == second.pk
@@ -51,7 +51,7 @@ def test_submission_schedule_twice_returns_the_same_submission():
 def test_submission_schedule_far_not_before_is_left_to_the_sweep(
     django_capture_on_commit_callbacks,
 ):
-    version = approved_version()
+    version = version_sent_for_sign_off()
     later = timezone.now() + timedelta(days=5)
     with django_capture_on_commit_callbacks() as callbacks:
         submission = services.submission_schedule(version=version, not_before=later)
@@ -60,7 +60,7 @@ def test_submission_schedule_far_not_before_is_left_to_the_sweep(
 
 
 def test_submission_schedule_wrong_state_is_refused():
-    version = approved_version()
+    version = version_sent_for_sign_off()
     Plan.objects.filter(pk=version.plan_id).update(status=Plan.Status.DRAFT)
     with pytest.raises(ValidationError) as error:
         services.submission_schedule(version=version, not_before=None)
@@ -114,7 +114,7 @@ def test_submission_deliver_sent_submission_does_nothing(smtp_server):
 
 def test_submission_deliver_before_not_before_does_nothing(smtp_server):
     later = timezone.now() + timedelta(hours=2)
-    submission = services.submission_schedule(version=approved_version(), not_before=later)
+    submission = services.submission_schedule(version=version_sent_for_sign_off(), not_before=later)
     result = services.submission_deliver(submission_id=submission.pk)
     assert result.status == Submission.Status.QUEUED
     assert result.attempts == 0
@@ -212,7 +212,7 @@ def test_submission_retry_wrong_state_is_refused():
 def test_submission_sweep_hands_over_due_and_abandoned_submissions_only(clean_broker):
     due = services.submission_schedule(version=approved_version(), not_before=None)
     later = services.submission_schedule(
-        version=approved_version(), not_before=timezone.now() + timedelta(days=1)
+        version=version_sent_for_sign_off(), not_before=timezone.now() + timedelta(days=1)
     )
     abandoned = services.submission_schedule(version=approved_version(), not_before=None)
     held = services.submission_schedule(version=approved_version(), not_before=None)
@@ -235,8 +235,8 @@ def test_submission_sweep_hands_over_due_and_abandoned_submissions_only(clean_br
     assert later.pk not in {args[0] for _, args in queued_tasks()}
 
 
-def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
-    """Approving councillors are added from the sign-off record (see test_receipts.py)."""
+def test_submission_send_receipt_goes_once_to_the_officers_and_the_approver(smtp_server):
+    """Approving councillors come from the sign-off record (see test_receipts.py)."""
     version = approved_version()
     councillor_of(version.plan.council)  # a councillor who did not approve gets no receipt
     submission = services.submission_schedule(version=version, not_before=None)
@@ -245,7 +245,8 @@ def test_submission_send_receipt_goes_once_to_the_officers(smtp_server):
     assert submission_send_receipt(submission_id=submission.pk) is False
     receipts = smtp_server.messages[1:]
     assert len(receipts) == 1
-    assert receipts[0].envelope_to == [version.created_by.email]
+    approver = version.sign_off_request.decisions.get().councillor
+    assert receipts[0].envelope_to == sorted([version.created_by.email, approver.email])
     submission.refresh_from_db()
     body = receipts[0].message.get_body(preferencelist=("plain",)).get_content()
     assert f"Submission reference: {submission.reference}" in body
