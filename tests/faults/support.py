@@ -1,4 +1,4 @@
-"""Helpers for fault tests: a slow SMTP handler, the broker queue, worker settings."""
+"""Helpers for fault tests: a slow SMTP handler and worker settings."""
 
 import asyncio
 import email
@@ -7,7 +7,6 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
-from tests.support.broker import broker, queued_messages  # noqa: F401
 from tests.support.smtp import MailHandler, Received, SmtpServer
 
 

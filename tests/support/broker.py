@@ -13,10 +13,6 @@ def broker() -> redis.Redis:
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)
 
 
-def queued_messages() -> int:
-    return broker().llen(QUEUE)
-
-
 def queued_tasks() -> list[tuple[str, tuple]]:
     """Every task waiting in the queue, as (task name without its module, positional args)."""
     tasks = []
