@@ -12,7 +12,7 @@ from plans.models import AuditEvent, Plan, SignOffDecision, SignOffRequest, Subm
 from plans.services.drafting import section_save
 from plans.services.signoff import sign_off_record_decision
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
-from tests.signoff.conftest import fill, record_cabinet, send
+from tests.support.signoff import fill, record_cabinet, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

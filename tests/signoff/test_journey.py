@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from plans.models import Plan, SignOffRequest
 from tests.factories import PASSWORD, CouncilFactory, PlanFactory, officer_of
-from tests.signoff.conftest import fill
+from tests.support.signoff import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -32,31 +32,18 @@ from plans.services.signoff import (
 )
 from plans.services.versions import version_freeze
 from tests.factories import CouncilFactory, councillor_of
-from tests.signoff.conftest import fill, record_cabinet, send
+from tests.support.signoff import (
+    approve,
+    field_codes,
+    fill,
+    record_cabinet,
+    request_changes,
+    send,
+)
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def approve(sign_off, councillor, sha256=None):
-    return sign_off_record_decision(
-        sign_off_id=sign_off.pk,
-        user=councillor,
-        outcome="approve",
-        version_sha256=sha256 or sign_off.version.sha256,
-        declaration=True,
-    )
-
-
-def request_changes(sign_off, councillor, comment="Add the savings figures."):
-    return sign_off_record_decision(
-        sign_off_id=sign_off.pk,
-        user=councillor,
-        outcome="request_changes",
-        version_sha256=sign_off.version.sha256,
-        comment=comment,
-    )
 
 
 def state(plan):
@@ -127,20 +114,24 @@ def test_send_with_a_count_needs_that_many_of_the_councils_councillors(
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "code"),
+    ("kwargs", "codes"),
     [
-        ({}, "rule_required"),
-        ({"required_count": 3}, "count_out_of_range"),
-        ({"required_count": 0}, "count_out_of_range"),
+        ({}, {"rule": ["rule_required"]}),
+        ({"required_count": 3}, {"required_count": ["count_out_of_range"]}),
+        ({"required_count": 0}, {"required_count": ["count_out_of_range"]}),
+        (
+            {"required_count": 3, "note": "x" * 2001},
+            {"required_count": ["count_out_of_range"], "covering_note": ["max_length"]},
+        ),
     ],
 )
 def test_send_refuses_a_bad_rule_and_changes_nothing(
-    ready_plan, officer, leader, portfolio_holder, kwargs, code
+    ready_plan, officer, leader, portfolio_holder, kwargs, codes
 ):
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         send(ready_plan, officer, **kwargs)
-    assert refused.value.code == code
+    assert field_codes(refused.value) == codes
     assert state(ready_plan) == before
 
 
@@ -149,7 +140,10 @@ def test_send_refuses_someone_who_is_not_a_councillor_of_the_council(ready_plan,
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         send(ready_plan, officer, [leader, officer])
-    assert refused.value.code == "not_a_councillor"
+    assert field_codes(refused.value) == {"councillors": ["not_a_councillor"]}
+    assert refused.value.message_dict == {
+        "councillors": ["Select councillors of this council only"]
+    }
     with pytest.raises(ValidationError):
         send(ready_plan, officer, [other])
     assert state(ready_plan) == before
@@ -334,7 +328,13 @@ def test_approval_without_the_declaration_is_refused(ready_plan, officer, leader
             sign_off_id=sign_off.pk, user=leader, outcome="approve",
             version_sha256=sign_off.version.sha256, declaration=False,
         )  # fmt: skip
-    assert refused.value.code == "declaration_required"
+    assert refused.value.message_dict == {
+        "declaration": [
+            "Confirm that you approve this plan for submission on behalf of "
+            f"{ready_plan.council.name}"
+        ]
+    }
+    assert field_codes(refused.value) == {"declaration": ["declaration_required"]}
     assert state(ready_plan) == before
 
 
@@ -343,7 +343,8 @@ def test_request_for_changes_without_a_comment_is_refused(ready_plan, officer, l
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         request_changes(sign_off, leader, comment="   ")
-    assert refused.value.code == "comment_required"
+    assert refused.value.message_dict == {"comment": ["Enter the changes you are asking for"]}
+    assert field_codes(refused.value) == {"comment": ["comment_required"]}
     assert state(ready_plan) == before
 
 
@@ -385,7 +386,10 @@ def test_editing_the_draft_withdraws_the_open_request(ready_plan, officer, leade
     with pytest.raises(ValidationError) as refused:
         approve(sign_off, leader)
     assert refused.value.code == "invalid_transition"
-    assert "withdrawn" in refused.value.message
+    assert refused.value.message == (
+        "This version is out of date: the plan was edited after it was sent. It can no longer "
+        "be approved"
+    )
     assert state(ready_plan) == before
 
 
@@ -475,21 +479,32 @@ def test_decision_record_fills_in_the_call_in_period_for_executive_routes(
 
 
 @pytest.mark.parametrize(
-    ("overrides", "code"),
+    ("overrides", "codes"),
     [
-        ({"route": "full_council", "call_in_ends": date(2024, 7, 11)}, "no_call_in"),
-        ({"route": "urgency", "call_in_ends": date(2024, 7, 11)}, "no_call_in"),
-        ({"decision_date": date(2099, 1, 1)}, "date_in_future"),
-        ({"call_in_ends": date(2024, 7, 1)}, "call_in_before_decision"),
-        ({"route": "mayor"}, "invalid_choice"),
+        (
+            {"route": "full_council", "call_in_ends": date(2024, 7, 11)},
+            {"call_in_ends": ["no_call_in"]},
+        ),
+        ({"route": "urgency", "call_in_ends": date(2024, 7, 11)}, {"call_in_ends": ["no_call_in"]}),
+        ({"decision_date": date(2099, 1, 1)}, {"decision_date": ["date_in_future"]}),
+        ({"call_in_ends": date(2024, 7, 1)}, {"call_in_ends": ["call_in_before_decision"]}),
+        (
+            {"route": "delegated_officer", "call_in_ends": date(2024, 7, 1)},
+            {"call_in_ends": ["call_in_before_decision"]},
+        ),
+        ({"route": "mayor"}, {"route": ["invalid_choice"]}),
+        (
+            {"route": "mayor", "decision_date": date(2099, 1, 1)},
+            {"route": ["invalid_choice"], "decision_date": ["date_in_future"]},
+        ),
     ],
 )
-def test_decision_record_refuses_inconsistent_dates(ready_plan, officer, leader, overrides, code):
+def test_decision_record_refuses_inconsistent_dates(ready_plan, officer, leader, overrides, codes):
     sign_off = send(ready_plan, officer, [leader])
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         record_cabinet(sign_off, officer, **overrides)
-    assert refused.value.code == code
+    assert field_codes(refused.value) == codes
     assert state(ready_plan) == before
 
 
