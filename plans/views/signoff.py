@@ -46,8 +46,17 @@ def _refused(request, plan, refusal: ValidationError):
     return wrong_state(request, plan=plan, message=refusal.messages[0])
 
 
+def _may_send(user, plan) -> bool:
+    return plan.is_sendable and permissions.can(user, "plan_send_for_sign_off", plan)
+
+
+def sign_off_send_panel(request, plan) -> dict:
+    """The foot of "Check your plan" (context key "sign_off_panel"): whether to offer sending."""
+    return {"can_send": _may_send(request.user, plan)}
+
+
 def sign_off_panel(request, plan) -> dict:
-    """The sign-off part of the task list and of "Check your plan": the latest request, the
+    """The task list's sign-off section (context key "sign_off_panel"): the latest request, the
     comments of councillors asking for changes, and what the signed-in user may do next."""
     user = request.user
     latest = selectors.sign_off_latest(plan)
@@ -61,7 +70,7 @@ def sign_off_panel(request, plan) -> dict:
     return {
         "latest": latest,
         "changes": changes,
-        "can_send": plan.is_sendable and permissions.can(user, "plan_send_for_sign_off", plan),
+        "can_send": _may_send(user, plan),
         "can_correct": plan.is_correctable and permissions.can(user, "plan_start_correction", plan),
         "can_view_timeline": permissions.can(user, "plan_view_timeline", plan),
     }

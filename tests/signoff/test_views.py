@@ -296,3 +296,107 @@ def test_decision_record_form_needs_only_the_route_and_date(client, ready_plan, 
     assert (record.route, str(record.decision_date), str(record.call_in_ends)) == (
         "portfolio_holder", "2024-07-04", "2024-07-11",
     )  # fmt: skip
+
+
+# --- Service errors next to their fields --------------------------------------------------------
+
+
+def test_send_shows_the_services_errors_next_to_their_fields_before_the_confirm_page(
+    client, ready_plan, officer, leader, portfolio_holder
+):
+    client.force_login(officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    response = client.post(
+        url, {"rule": "count", "required_count": "3", "covering_note": "x" * 2001}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "required_count": [
+            "The number of approvals must be between 1 and 2, the number of councillors who "
+            "can sign off"
+        ],
+        "covering_note": ["The covering note must be 2,000 characters or fewer"],
+    }
+    assert [t.name for t in response.templates][0] == "plans/signoff/send.html"
+    assert PlanVersion.objects.count() == 0
+
+
+def test_asking_for_changes_without_a_comment_shows_the_error_next_to_the_comment(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(leader)
+    response = client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "request_changes", "comment": "  ", "version_sha256": sign_off.version.sha256},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"comment": ["Enter the changes you are asking for"]}
+    assert SignOffDecision.objects.count() == 0
+
+
+def test_an_empty_statutory_comment_is_refused_next_to_the_field(
+    client, ready_plan, officer, leader, statutory_officer
+):
+    send(ready_plan, officer, [leader])
+    client.force_login(statutory_officer)
+    response = client.post(
+        reverse("plans:statutory_comment", args=[ready_plan.pk, 1]), {"text": " \n "}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"text": ["Enter your comment"]}
+
+
+def test_decision_record_shows_the_date_rules_next_to_their_fields(
+    client, ready_plan, officer, leader
+):
+    send(ready_plan, officer, [leader])
+    client.force_login(officer)
+    url = reverse("plans:decision_record", args=[ready_plan.pk, 1])
+    response = client.post(url, {
+        "route": "full_council", "decision_date_0": "1", "decision_date_1": "1",
+        "decision_date_2": "2099", "call_in_ends_0": "8", "call_in_ends_1": "1",
+        "call_in_ends_2": "2099",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "decision_date": ["The date of the decision must be today or in the past"],
+        "call_in_ends": [
+            "Leave the call-in date empty: a decision by full council cannot be called in"
+        ],
+    }
+
+
+# --- Finding "Send for sign-off" ----------------------------------------------------------------
+
+
+def test_tasklist_leads_an_officer_to_check_the_plan_and_send_it(
+    client, ready_plan, officer, leader
+):
+    check = reverse("plans:check", args=[ready_plan.pk])
+    link = f'<a class="govuk-link" href="{check}" data-testid="check-and-send">'
+    client.force_login(officer)
+    page = client.get(ready_plan.get_absolute_url()).content.decode()
+    assert f"{link}Check your plan and send it for sign-off</a>" in page
+    assert 'data-testid="not-sent">Not sent for sign-off yet.</p>' in page
+    assert (
+        "Read the whole plan as it will be sent and see which themes are still empty, then send "
+        "it for sign-off" in page
+    )
+    client.force_login(leader)
+    assert link not in client.get(ready_plan.get_absolute_url()).content.decode()
+
+
+def test_tasklist_offers_sending_again_only_when_the_plan_can_be_sent(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(officer)
+    assert (
+        'data-testid="check-and-send"'
+        not in client.get(ready_plan.get_absolute_url()).content.decode()
+    )
+    request_changes(sign_off, leader)
+    assert (
+        'data-testid="check-and-send"' in client.get(ready_plan.get_absolute_url()).content.decode()
+    )
