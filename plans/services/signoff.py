@@ -413,7 +413,7 @@ def statutory_comment_add(
     return comment
 
 
-# --- Stale requests ----------------------------------------------------------------------------
+# --- Out-of-date requests ---------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -442,6 +442,7 @@ def sign_off_mark_stale(
         actor=user,
         detail={"reason": reason},
     )
+    # The email kind keeps its first name; what the email says is "out of date".
     _notify("withdrawn", sign_off.pk)
     return sign_off
 
