@@ -1,7 +1,10 @@
+import re
 from datetime import date, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -21,6 +24,7 @@ from plans.selectors import (
     sign_off_requests_awaiting,
     version_last_seen_before,
 )
+from plans.services.audit import audit_record
 from plans.services.drafting import section_save
 from plans.services.revisions import plan_record_change
 from plans.services.signoff import (
@@ -616,3 +620,54 @@ def test_last_version_seen_is_the_previous_one_sent_to_that_councillor(
     assert version_last_seen_before(sign_off=third, user=leader) == first.version
     assert version_last_seen_before(sign_off=third, user=portfolio_holder) == second.version
     assert version_last_seen_before(sign_off=first, user=leader) is None
+
+
+def test_statutory_comment_too_long_is_refused_next_to_the_text(
+    ready_plan, officer, leader, statutory_officer
+):
+    sign_off = send(ready_plan, officer, [leader])
+    before = state(ready_plan)
+    with pytest.raises(ValidationError) as refused:
+        statutory_comment_add(sign_off_id=sign_off.pk, user=statutory_officer, text="x" * 5001)
+    assert refused.value.message_dict == {
+        "text": ["Your comment must be 5,000 characters or fewer"]
+    }
+    assert state(ready_plan) == before
+
+
+# --- Vocabulary --------------------------------------------------------------------------------
+
+
+def test_every_audit_action_written_in_the_code_base_is_in_the_vocabulary():
+    root = Path(settings.BASE_DIR)
+    written = {
+        match
+        for path in [
+            *root.joinpath("plans").rglob("*.py"),
+            *root.joinpath("councils").rglob("*.py"),
+        ]
+        if "migrations" not in path.parts
+        for match in re.findall(r'\baction="([a-z_]+)"', path.read_text())
+    }
+    # The services write through the constants; the other modules' literals are found here.
+    assert {"plan_started", "version_frozen", "submission_sent"} <= written
+    assert written <= set(AuditEvent.Action.values), written - set(AuditEvent.Action.values)
+
+
+def test_an_action_outside_the_vocabulary_is_refused(ready_plan):
+    with pytest.raises(ValueError, match="'sign_off_vanished' is not a valid AuditAction"):
+        audit_record(action="sign_off_vanished", plan=ready_plan)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_withdrawn_means_only_an_unsent_submission_cancelled_by_a_correction():
+    labels = [
+        *AuditEvent.Action.labels,
+        *SignOffRequest.Status.labels,
+        *Submission.Status.labels,
+    ]
+    assert [label for label in labels if "withdrawn" in label.lower()] == [
+        "Unsent submission withdrawn: a correction was started",
+        "Withdrawn (a correction was started before it was sent)",
+    ]
+    assert SignOffRequest.Status.STALE.label == "Out of date"
