@@ -1,16 +1,22 @@
 """The one place that decides who may see or do what.
 
-`can(user, action, obj)` answers yes or no (for templates and services); `require(...)` raises
-PermissionDenied. Scoping helpers (`council_ids_for`, `plan_scope`) give selectors the filter
-that limits a queryset to what the user may see, so another council's records are a 404.
+`can(user, action, obj)` answers yes or no (for views and services); `require(...)` raises
+PermissionDenied. Each rule that selectors also need as a query keeps its queryset filter next
+to it (`plan_scope` beside `plan_view`, `sign_off_deciders` and `sign_offs_decidable_by` beside
+`sign_off_decide`), so the two never drift apart.
+
+Rules are about roles only. Whether the object's state allows the action (a plan that is
+approved cannot be edited, a closed request cannot be decided) is checked by the service, which
+refuses with `invalid_transition`; views answer that with 409.
 """
 
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from councils.models import Council, Membership
+from councils.models import Council, Membership, User
+from plans.models import Plan, SignOffRequest
 
 Role = Membership.Role
 
@@ -42,11 +48,22 @@ def is_panel(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_panel_member)
 
 
+# --- Seeing a plan: the rule and its filter ----------------------------------------------------
+
+
+def _may_view_plan(user, plan) -> bool:
+    """Anyone in the plan's council; the ministry panel once the plan is submitted."""
+    return bool(_roles(user, plan.council_id)) or (
+        is_panel(user) and plan.status == Plan.Status.SUBMITTED
+    )
+
+
 def plan_scope(user) -> Q:
-    """Filter on Plan: the user's own councils' plans, and for the panel every submitted plan."""
+    """Filter on Plan matching `plan_view`: the user's own councils' plans, and for the panel
+    every submitted plan."""
     scope = Q(council_id__in=council_ids_for(user))
     if is_panel(user):
-        scope |= Q(status="submitted")
+        scope |= Q(status=Plan.Status.SUBMITTED)
     return scope
 
 
@@ -66,8 +83,7 @@ def _has_role(*roles: str) -> Callable:
     return rule
 
 
-def _plan_is_editable(user, plan) -> bool:
-    return plan.is_editable and Role.OFFICER in _roles(user, plan.council_id)
+# --- Deciding a sign-off: the rule and its filters --------------------------------------------
 
 
 def _may_decide_sign_off(user, sign_off) -> bool:
@@ -78,19 +94,56 @@ def _may_decide_sign_off(user, sign_off) -> bool:
     return not named or user.pk in named
 
 
+def sign_off_deciders(sign_off) -> Q:
+    """Filter on User matching `sign_off_decide`: active councillors of the plan's council, and
+    when the request names councillors, only those."""
+    deciders = Q(
+        is_active=True,
+        memberships__council_id=sign_off.plan.council_id,
+        memberships__role=Role.COUNCILLOR,
+    )
+    named = [user.pk for user in sign_off.required_councillors.all()]
+    if named:
+        deciders &= Q(pk__in=named)
+    return deciders
+
+
+def councillors_who_may_decide(sign_off):
+    """The users `sign_off_decide` allows for this request, by name."""
+    return User.objects.filter(sign_off_deciders(sign_off)).distinct().order_by("full_name")
+
+
+def sign_offs_asking(user) -> Q:
+    """Filter on SignOffRequest: requests that ask this user, by name or (naming nobody) any
+    councillor. With the councillor role (`sign_offs_decidable_by`) this is `sign_off_decide`;
+    alone it is "was this version sent to them"."""
+    named = SignOffRequest.required_councillors.through.objects.filter(
+        signoffrequest_id=OuterRef("pk")
+    )
+    return Q(Exists(named.filter(user_id=user.pk))) | ~Q(Exists(named))
+
+
+def sign_offs_decidable_by(user) -> Q:
+    """Filter on SignOffRequest matching `sign_off_decide` for this user."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    councils = [
+        council_id
+        for council_id in council_ids_for(user)
+        if Role.COUNCILLOR in _roles(user, council_id)
+    ]
+    return Q(plan__council_id__in=councils) & sign_offs_asking(user)
+
+
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
 
 RULES: dict[str, Callable] = {
     # Council pages
-    "council_view": _has_role(*_ANY_ROLE),
     "plan_start": _has_role(Role.OFFICER),
     # One plan
-    "plan_view": lambda user, plan: (
-        bool(_roles(user, plan.council_id)) or (is_panel(user) and plan.status == "submitted")
-    ),
-    # Drafting is an officer's job; plan_edit adds "and the plan's state still allows it".
-    "plan_draft": _has_role(Role.OFFICER),
-    "plan_edit": _plan_is_editable,
+    "plan_view": _may_view_plan,
+    # Drafting is an officer's job (whether the plan may still change is the service's check).
+    "plan_edit": _has_role(Role.OFFICER),
     "plan_view_history": _has_role(*_ANY_ROLE),
     "plan_view_timeline": _has_role(*_ANY_ROLE),
     # Sign-off (the object is the plan, or the sign-off request for sign_off_decide)

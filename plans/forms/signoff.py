@@ -1,4 +1,8 @@
-"""Forms for sign-off: they validate input only; the services decide what is allowed."""
+"""Forms for sign-off: they parse input (types, formats, choices) and present it.
+
+Every rule about what may be sent, decided or recorded lives in plans/services/signoff.py,
+which raises errors keyed by these forms' field names; views place them next to the fields.
+"""
 
 from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
@@ -11,9 +15,7 @@ from crispy_forms_gds.layout import (
 )
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
-from plans.markdown import normalise_text
 from plans.models import DecisionRecord, SignOffDecision
 from plans.services.signoff import MAX_COMMENT_CHARACTERS, MAX_NOTE_CHARACTERS
 
@@ -44,13 +46,9 @@ class SendForSignOffForm(forms.Form):
     required_count = forms.IntegerField(
         label="If a number: how many approvals are needed",
         required=False,
-        min_value=1,
         help_text="Every councillor of the council gets an email; the plan is approved once "
         "this many have approved it.",
-        error_messages={
-            "invalid": "The number of approvals must be a whole number, like 2",
-            "min_value": "The number of approvals must be 1 or more",
-        },
+        error_messages={"invalid": "The number of approvals must be a whole number, like 2"},
     )
     covering_note = forms.CharField(
         label="Covering note (optional)",
@@ -66,7 +64,6 @@ class SendForSignOffForm(forms.Form):
             (membership.user_id, _person(membership.user.full_name, membership.title))
             for membership in councillors
         ]
-        self.fields["required_count"].max_value = len(self.fields["councillors"].choices)
         self.helper = FormHelper()
         self.helper.layout = Layout(
             # Plain radios: GOV.UK's conditional reveal marks radios aria-expanded, which
@@ -83,27 +80,8 @@ class SendForSignOffForm(forms.Form):
             Button("continue", "Continue"),
         )
 
-    def clean_covering_note(self):
-        note = normalise_text(self.cleaned_data["covering_note"])
-        if len(note) > MAX_NOTE_CHARACTERS:
-            raise ValidationError(
-                f"The covering note must be {MAX_NOTE_CHARACTERS:,} characters or fewer",
-                code="max_length",
-            )
-        return note
-
-    def clean_required_count(self):
-        count = self.cleaned_data["required_count"]
-        maximum = self.fields["required_count"].max_value
-        if count is not None and count > maximum:
-            raise ValidationError(
-                f"The number of approvals must be {maximum} or fewer: the council has "
-                f"{maximum} councillor{'s' if maximum != 1 else ''} who can sign off",
-                code="max_value",
-            )
-        return count
-
     def clean(self):
+        """Keep the answer to the question the chosen radio asks, and require it."""
         cleaned = super().clean()
         rule = cleaned.get("rule")
         if rule == RULE_NAMED:
@@ -149,7 +127,6 @@ class SignOffDecisionForm(forms.Form):
         self.fields[
             "declaration"
         ].label = f"I approve this plan for submission on behalf of {council_name}"
-        self.council_name = council_name
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field("version_sha256"),
@@ -161,45 +138,15 @@ class SignOffDecisionForm(forms.Form):
             Button("decide", "Send your decision"),
         )
 
-    def clean_comment(self):
-        return normalise_text(self.cleaned_data["comment"])
-
-    def clean(self):
-        cleaned = super().clean()
-        outcome = cleaned.get("outcome")
-        if outcome == SignOffDecision.Outcome.APPROVE and not cleaned.get("declaration"):
-            self.add_error(
-                "declaration",
-                ValidationError(
-                    f"Confirm that you approve this plan for submission on behalf of "
-                    f"{self.council_name}",
-                    code="required",
-                ),
-            )
-        if outcome == SignOffDecision.Outcome.REQUEST_CHANGES and not cleaned.get("comment"):
-            self.add_error(
-                "comment",
-                ValidationError("Enter the changes you are asking for", code="required"),
-            )
-        comment = cleaned.get("comment") or ""
-        if len(comment) > MAX_COMMENT_CHARACTERS:
-            self.add_error(
-                "comment",
-                ValidationError(
-                    f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
-                    code="max_length",
-                ),
-            )
-        return cleaned
-
 
 class StatutoryCommentForm(forms.Form):
+    # Not required here: the service refuses an empty comment (after tidying the text).
     text = forms.CharField(
         label="Your comment",
+        required=False,
         widget=forms.Textarea,
         help_text="For example, whether the Monitoring Officer or the chief finance officer is "
         "content for the plan to be submitted. It prints with the plan’s sign-off record.",
-        error_messages={"required": "Enter your comment"},
     )
 
     def __init__(self, *args, **kwargs):
@@ -211,17 +158,6 @@ class StatutoryCommentForm(forms.Form):
             ),
             Button("add", "Add comment"),
         )
-
-    def clean_text(self):
-        text = normalise_text(self.cleaned_data["text"])
-        if not text:
-            raise ValidationError("Enter your comment", code="required")
-        if len(text) > MAX_COMMENT_CHARACTERS:
-            raise ValidationError(
-                f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
-                code="max_length",
-            )
-        return text
 
 
 class DecisionRecordForm(forms.Form):
@@ -276,14 +212,6 @@ class DecisionRecordForm(forms.Form):
             Field("call_in_ends"),
             Button("save", "Save the decision"),
         )
-
-    def clean_decision_date(self):
-        value = self.cleaned_data["decision_date"]
-        if value and value > timezone.localdate():
-            raise ValidationError(
-                "The date of the decision must be today or in the past", code="date_in_future"
-            )
-        return value
 
 
 def _person(name: str, title: str) -> str:

@@ -51,8 +51,43 @@ class PlanVersion(models.Model):
         return self.sha256[:12]
 
 
+class AuditAction(models.TextChoices):
+    """Every state change the audit log records; the labels title the plan's timeline.
+
+    The stored values never change (existing rows must stay valid). Two of them read "withdrawn"
+    for history's sake and mean different things, which the labels keep apart:
+    `sign_off_withdrawn` is a sign-off request made out of date by an edit, and
+    `submission_withdrawn` is an unsent submission cancelled by a correction.
+    """
+
+    PLAN_STARTED = "plan_started", "Plan started"
+    VERSION_FROZEN = "version_frozen", "Version frozen"
+    SIGN_OFF_REQUESTED = "sign_off_requested", "Sent for sign-off"
+    SIGN_OFF_APPROVED = "sign_off_approved", "Councillor approved"
+    SIGN_OFF_CHANGES_REQUESTED = "sign_off_changes_requested", "Councillor asked for changes"
+    STATUTORY_COMMENT_ADDED = "statutory_comment_added", "Statutory comment added"
+    SIGN_OFF_OUT_OF_DATE = (
+        "sign_off_withdrawn",
+        "Sign-off request out of date: the plan was edited after it was sent",
+    )
+    DECISION_RECORDED = "decision_recorded", "Council’s decision recorded"
+    DECISION_CORRECTED = "decision_corrected", "Council’s decision corrected"
+    PLAN_APPROVED = "plan_approved", "Version approved"
+    SUBMISSION_QUEUED = "submission_queued", "Queued for submission to the ministry"
+    SUBMISSION_SENT = "submission_sent", "Sent to the ministry"
+    SUBMISSION_FAILED = "submission_failed", "Submission to the ministry failed"
+    SUBMISSION_RETRIED = "submission_retried", "Submission to the ministry retried"
+    SUBMISSION_WITHDRAWN = (
+        "submission_withdrawn",
+        "Unsent submission withdrawn: a correction was started",
+    )
+    CORRECTION_STARTED = "correction_started", "Correction started: the plan is a draft again"
+
+
 class AuditEvent(models.Model):
     """An append-only record of a state change: who, when, what, from where."""
+
+    Action = AuditAction
 
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.PROTECT, related_name="events", null=True, blank=True
@@ -68,7 +103,7 @@ class AuditEvent(models.Model):
         blank=True,
         help_text="Empty when the system acted (for example the worker).",
     )
-    action = models.CharField("action", max_length=64)
+    action = models.CharField("action", max_length=64, choices=Action.choices)
     detail = models.JSONField("detail", default=dict, blank=True)
     ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
     created_at = models.DateTimeField("when", auto_now_add=True, db_index=True)
@@ -78,4 +113,4 @@ class AuditEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self):
-        return f"{self.action} at {self.created_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.get_action_display()} at {self.created_at:%Y-%m-%d %H:%M:%S}"

@@ -14,15 +14,25 @@ class PlanStatus(models.TextChoices):
 
 
 class Plan(models.Model):
-    """One council's productivity plan for one round."""
+    """One council's productivity plan for one round.
+
+    Its status sets are named here once; services check them and refuse a wrong state with
+    `invalid_transition`, permissions never look at them.
+    """
 
     Status = PlanStatus
 
+    # Officers may change the content (editing one awaiting sign-off makes that request out of
+    # date).
     EDITABLE_STATUSES = (
         PlanStatus.DRAFT,
         PlanStatus.CHANGES_REQUESTED,
         PlanStatus.AWAITING_SIGN_OFF,
     )
+    # A new version may be sent for sign-off.
+    SENDABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED)
+    # Approved or sent: changing it takes a correction, which makes it a draft again.
+    CORRECTABLE_STATUSES = (PlanStatus.APPROVED, PlanStatus.SUBMITTED)
 
     council = models.ForeignKey("councils.Council", on_delete=models.PROTECT, related_name="plans")
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="plans")
@@ -56,6 +66,14 @@ class Plan(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_sendable(self) -> bool:
+        return self.status in self.SENDABLE_STATUSES
+
+    @property
+    def is_correctable(self) -> bool:
+        return self.status in self.CORRECTABLE_STATUSES
 
 
 class ThemeSection(models.Model):

@@ -7,10 +7,18 @@ from django.urls import reverse
 
 
 class SignOffStatus(models.TextChoices):
+    """Where a sign-off request stands.
+
+    "Out of date" (stored as "stale") is the only way a request ends without a decision: the
+    plan was edited after the version was sent, so that version can no longer be approved.
+    It is never called "withdrawn": that word belongs to a submission cancelled by a
+    correction before it was sent (`Submission.Status.WITHDRAWN`).
+    """
+
     OPEN = "open", "Awaiting sign-off"
     APPROVED = "approved", "Approved"
     CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    STALE = "stale", "Withdrawn"
+    STALE = "stale", "Out of date"
 
 
 class SignOffRequest(models.Model):
@@ -18,7 +26,9 @@ class SignOffRequest(models.Model):
 
     Either named councillors must all approve, or any `required_count` of the council's
     councillors. With named councillors `required_count` is the number named, so the rule is
-    always "at least `required_count` approvals from eligible councillors".
+    always "at least `required_count` approvals from eligible councillors" (who that is:
+    `councils.permissions.sign_off_deciders`). Editing the plan while the request is open makes
+    it out of date (`Status.STALE`); see `SignOffStatus`.
     """
 
     Status = SignOffStatus
@@ -76,6 +86,10 @@ class SignOffRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def is_out_of_date(self) -> bool:
+        return self.status == self.Status.STALE
 
 
 class DecisionOutcome(models.TextChoices):

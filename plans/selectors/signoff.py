@@ -1,8 +1,9 @@
 """Reads for sign-off: requests awaiting a councillor, the sign-off record, the timeline."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 
+from councils import permissions
 from councils.models import Membership, User
 from plans.models import (
     AuditEvent,
@@ -19,29 +20,17 @@ Role = Membership.Role
 
 def sign_off_eligible_councillors(sign_off: SignOffRequest) -> QuerySet[User]:
     """Who may decide: the named councillors, or else every councillor of the plan's council."""
-    councillors = User.objects.filter(
-        is_active=True,
-        memberships__council_id=sign_off.plan.council_id,
-        memberships__role=Role.COUNCILLOR,
-    )
-    if sign_off.required_councillors.exists():
-        councillors = councillors.filter(pk__in=sign_off.required_councillors.all())
-    return councillors.distinct().order_by("full_name")
+    return permissions.councillors_who_may_decide(sign_off)
 
 
 def sign_off_requests_awaiting(user) -> QuerySet[SignOffRequest]:
     """Open requests the councillor may decide on and has not decided on yet."""
     if not user.is_authenticated:
         return SignOffRequest.objects.none()
-    councils = Membership.objects.filter(user=user, role=Role.COUNCILLOR).values("council_id")
-    named = SignOffRequest.required_councillors.through.objects.filter(
-        signoffrequest_id=OuterRef("pk")
-    )
-    named_me = named.filter(user_id=user.pk)
     decided = SignOffDecision.objects.filter(request_id=OuterRef("pk"), councillor_id=user.pk)
     return (
-        SignOffRequest.objects.filter(status=SignOffRequest.Status.OPEN, plan__council__in=councils)
-        .filter(Q(Exists(named_me)) | ~Q(Exists(named)))
+        SignOffRequest.objects.filter(status=SignOffRequest.Status.OPEN)
+        .filter(permissions.sign_offs_decidable_by(user))
         .exclude(Exists(decided))
         .select_related("plan__council", "plan__round", "version", "sent_by")
         .order_by("sent_at")
@@ -86,10 +75,7 @@ def version_last_seen_before(*, sign_off: SignOffRequest, user) -> PlanVersion |
     earlier = SignOffRequest.objects.filter(
         plan_id=sign_off.plan_id, version__number__lt=sign_off.version.number
     )
-    named = SignOffRequest.required_councillors.through.objects.filter(
-        signoffrequest_id=OuterRef("pk")
-    )
-    seen = earlier.filter(Q(Exists(named.filter(user_id=user.pk))) | ~Q(Exists(named)))
+    seen = earlier.filter(permissions.sign_offs_asking(user))
     last = seen.select_related("version").order_by("-version__number").first()
     return last.version if last else None
 

@@ -73,7 +73,7 @@ def section_save(
             .select_related("council", "round")
             .get(pk=plan_id)
         )
-        permissions.require(user, "plan_draft", plan)
+        permissions.require(user, "plan_edit", plan)
         if not plan.is_editable:
             raise ValidationError(
                 "This plan has been %(status)s, so it can no longer be changed",

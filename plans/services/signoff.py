@@ -3,9 +3,15 @@
 Every transition locks the plan row first (then the sign-off request), so edits, decisions and
 decision records on one plan happen one at a time; checks the state; writes an audit event; and
 sends its emails through a task once the transaction has committed.
+
+This module is the one home of sign-off's rules. A wrong state is refused with
+`invalid_transition` (the `*_ensure_*` checks, which views also call to answer a page that the
+state no longer allows); bad input is refused with errors keyed by the form field they belong
+to, in the words the user sees. Forms only parse.
 """
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,6 +29,7 @@ from plans import selectors
 from plans.content import content_sha256, plan_content
 from plans.markdown import normalise_text
 from plans.models import (
+    AuditEvent,
     DecisionRecord,
     OutboxMessage,
     Plan,
@@ -34,19 +41,25 @@ from plans.models.signoff import CALL_IN_ROUTES, NO_CALL_IN_ROUTES, DecisionRout
 from plans.outbox import outbox_record
 from plans.services.audit import audit_record
 from plans.services.delivery import submission_schedule, submission_withdraw_pending
+from plans.services.errors import field_error, invalid_transition
 from plans.services.versions import version_freeze
 from productivity.mail import templated_email
 
 LONDON = ZoneInfo("Europe/London")
-SENDABLE_STATUSES = (Plan.Status.DRAFT, Plan.Status.CHANGES_REQUESTED)
-CORRECTABLE_STATUSES = (Plan.Status.APPROVED, Plan.Status.SUBMITTED)
+Action = AuditEvent.Action
 CALL_IN_WORKING_DAYS = 5
 MAX_NOTE_CHARACTERS = 2000
 MAX_COMMENT_CHARACTERS = 5000
 
 
-def _invalid(message: str) -> ValidationError:
-    return ValidationError(message, code="invalid_transition")
+def _raise_if_any(errors: dict[str, ValidationError]) -> None:
+    """Refuse with every input error at once, each keyed by its field."""
+    if errors:
+        raise ValidationError(errors)
+
+
+def _too_long(what: str, limit: int) -> ValidationError:
+    return ValidationError(f"{what} must be {limit:,} characters or fewer", code="max_length")
 
 
 def _lock_plan(plan_id: int) -> Plan:
@@ -87,12 +100,47 @@ def _title(user: User, council_id: int, role: str) -> str:
 
 def _closed_message(sign_off: SignOffRequest) -> str:
     return {
-        SignOffRequest.Status.STALE: "This version was withdrawn because the plan was edited "
-        "after it was sent. It can no longer be approved",
+        SignOffRequest.Status.STALE: "This version is out of date: the plan was edited after "
+        "it was sent. It can no longer be approved",
         SignOffRequest.Status.APPROVED: "This version has already been approved",
         SignOffRequest.Status.CHANGES_REQUESTED: "Changes have already been requested on "
         "this version. It can no longer be approved",
     }.get(sign_off.status, "This version is not awaiting sign-off")
+
+
+# --- State checks (views call them too, to answer a page the state no longer allows) ------------
+
+_NOT_OPEN = {
+    "comment": "Comments can only be added while the version is awaiting sign-off",
+    "record_decision": "The council’s decision can only be recorded while the version awaits "
+    "sign-off",
+}
+
+
+def plan_ensure_sendable(plan: Plan) -> None:
+    """Refuse unless a new version of the plan may be sent for sign-off."""
+    if plan.is_sendable:
+        return
+    if plan.status == Plan.Status.AWAITING_SIGN_OFF:
+        raise invalid_transition("This plan is already awaiting sign-off")
+    raise invalid_transition(
+        f"This plan is {plan.get_status_display().lower()}. Start a correction to change it "
+        "and send a new version for sign-off"
+    )
+
+
+def plan_ensure_correctable(plan: Plan) -> None:
+    """Refuse unless the plan is approved or submitted."""
+    if not plan.is_correctable:
+        raise invalid_transition("Only an approved or submitted plan can be corrected")
+
+
+def sign_off_ensure_open(sign_off: SignOffRequest, *, to: str) -> None:
+    """Refuse unless the request still awaits sign-off; `to` is "decide", "comment" or
+    "record_decision" and chooses the words."""
+    if sign_off.is_open:
+        return
+    raise invalid_transition(_closed_message(sign_off) if to == "decide" else _NOT_OPEN[to])
 
 
 def _notify(kind: str, object_id: int) -> None:
@@ -126,39 +174,15 @@ def plan_send_for_sign_off(
     """
     plan = _lock_plan(plan.pk)
     permissions.require(user, "plan_send_for_sign_off", plan)
-    if plan.status not in SENDABLE_STATUSES:
-        if plan.status == Plan.Status.AWAITING_SIGN_OFF:
-            raise _invalid("This plan is already awaiting sign-off")
-        raise _invalid(
-            f"This plan is {plan.get_status_display().lower()}. Start a correction to change it "
-            "and send a new version for sign-off"
-        )
-    eligible = selectors.plan_councillors(plan)
-    chosen_ids = {councillor.pk for councillor in councillors}
-    if bool(chosen_ids) == (required_count is not None):
-        raise ValidationError(
-            "Select the councillors who must approve, or enter how many approvals are needed",
-            code="rule_required",
-        )
-    if chosen_ids:
-        found = set(eligible.filter(user_id__in=chosen_ids).values_list("user_id", flat=True))
-        if found != chosen_ids:
-            raise ValidationError(
-                "Select councillors of this council only", code="not_a_councillor"
-            )
-        required_count = len(chosen_ids)
-    elif not 1 <= required_count <= eligible.count():
-        raise ValidationError(
-            f"The number of approvals must be between 1 and {eligible.count()}, the number of "
-            "councillors who can sign off",
-            code="count_out_of_range",
-        )
-    covering_note = normalise_text(covering_note)
-    if len(covering_note) > MAX_NOTE_CHARACTERS:
-        raise ValidationError(
-            f"The covering note must be {MAX_NOTE_CHARACTERS:,} characters or fewer",
-            code="max_length",
-        )
+    plan_ensure_sendable(plan)
+    request = sign_off_request_validate(
+        plan=plan,
+        councillors=councillors,
+        required_count=required_count,
+        covering_note=covering_note,
+    )
+    chosen_ids = request.councillor_ids
+    required_count, covering_note = request.required_count, request.covering_note
     content = plan_content(plan)
     if any(not theme["narrative"].strip() for theme in content["themes"]):
         raise ValidationError(
@@ -181,7 +205,7 @@ def plan_send_for_sign_off(
         sign_off.required_councillors.set(chosen_ids)
     _set_plan_status(plan, Plan.Status.AWAITING_SIGN_OFF)
     audit_record(
-        action="sign_off_requested",
+        action=Action.SIGN_OFF_REQUESTED,
         plan=plan,
         version=version,
         actor=user,
@@ -196,6 +220,57 @@ def plan_send_for_sign_off(
     )
     _notify("requested", sign_off.pk)
     return sign_off
+
+
+@dataclass(frozen=True)
+class SignOffRule:
+    """Who must approve, checked: the named councillors' ids (or none) and the count needed."""
+
+    councillor_ids: frozenset[int]
+    required_count: int
+    covering_note: str
+
+
+def sign_off_request_validate(
+    *,
+    plan: Plan,
+    councillors: Sequence[User] = (),
+    required_count: int | None = None,
+    covering_note: str = "",
+) -> SignOffRule:
+    """Check who must approve and the covering note, without changing anything.
+
+    The officer's confirm page calls it before showing the version's reference; sending calls
+    it again. Errors are keyed by the send form's fields.
+    """
+    errors = {}
+    eligible = selectors.plan_councillors(plan)
+    chosen_ids = frozenset(councillor.pk for councillor in councillors)
+    if bool(chosen_ids) == (required_count is not None):
+        errors["rule"] = ValidationError(
+            "Select the councillors who must approve, or enter how many approvals are needed",
+            code="rule_required",
+        )
+    elif chosen_ids:
+        found = set(eligible.filter(user_id__in=chosen_ids).values_list("user_id", flat=True))
+        if found != chosen_ids:
+            errors["councillors"] = ValidationError(
+                "Select councillors of this council only", code="not_a_councillor"
+            )
+        required_count = len(chosen_ids)
+    elif not 1 <= required_count <= eligible.count():
+        errors["required_count"] = ValidationError(
+            f"The number of approvals must be between 1 and {eligible.count()}, the number of "
+            "councillors who can sign off",
+            code="count_out_of_range",
+        )
+    covering_note = normalise_text(covering_note)
+    if len(covering_note) > MAX_NOTE_CHARACTERS:
+        errors["covering_note"] = _too_long("The covering note", MAX_NOTE_CHARACTERS)
+    _raise_if_any(errors)
+    return SignOffRule(
+        councillor_ids=chosen_ids, required_count=required_count, covering_note=covering_note
+    )
 
 
 # --- Councillors' decisions --------------------------------------------------------------------
@@ -220,33 +295,35 @@ def sign_off_record_decision(
     """
     plan, sign_off = _lock_sign_off(sign_off_id)
     permissions.require(user, "sign_off_decide", sign_off)
-    if not sign_off.is_open:
-        raise _invalid(_closed_message(sign_off))
+    sign_off_ensure_open(sign_off, to="decide")
     if version_sha256 != sign_off.version.sha256:
-        raise _invalid(
+        raise invalid_transition(
             "The version you were shown is not the version awaiting sign-off. Read the "
             "current version before you decide"
         )
     if SignOffDecision.objects.filter(request=sign_off, councillor=user).exists():
-        raise _invalid("You have already made your decision on this version")
+        raise invalid_transition("You have already made your decision on this version")
     comment = normalise_text(comment)
-    if len(comment) > MAX_COMMENT_CHARACTERS:
-        raise ValidationError(
-            f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
-            code="max_length",
-        )
+    errors = {}
     if outcome == SignOffDecision.Outcome.APPROVE:
         if not declaration:
-            raise ValidationError(
+            errors["declaration"] = ValidationError(
                 f"Confirm that you approve this plan for submission on behalf of "
                 f"{plan.council.name}",
                 code="declaration_required",
             )
     elif outcome == SignOffDecision.Outcome.REQUEST_CHANGES:
         if not comment:
-            raise ValidationError("Enter the changes you are asking for", code="comment_required")
+            errors["comment"] = ValidationError(
+                "Enter the changes you are asking for", code="comment_required"
+            )
     else:
-        raise ValidationError("Select whether you approve the plan", code="invalid_choice")
+        errors["outcome"] = ValidationError(
+            "Select whether you approve this version of the plan", code="invalid_choice"
+        )
+    if len(comment) > MAX_COMMENT_CHARACTERS:
+        errors["comment"] = _too_long("Your comment", MAX_COMMENT_CHARACTERS)
+    _raise_if_any(errors)
     decision = SignOffDecision.objects.create(
         request=sign_off,
         councillor=user,
@@ -257,9 +334,9 @@ def sign_off_record_decision(
         version_sha256=sign_off.version.sha256,
     )
     audit_record(
-        action="sign_off_approved"
+        action=Action.SIGN_OFF_APPROVED
         if outcome == SignOffDecision.Outcome.APPROVE
-        else "sign_off_changes_requested",
+        else Action.SIGN_OFF_CHANGES_REQUESTED,
         plan=plan,
         version=sign_off.version,
         actor=user,
@@ -285,7 +362,7 @@ def _approve_if_complete(*, plan: Plan, sign_off: SignOffRequest) -> bool:
     _set_plan_status(plan, Plan.Status.APPROVED)
     not_before = submission_not_before(record)
     audit_record(
-        action="plan_approved",
+        action=Action.PLAN_APPROVED,
         plan=plan,
         version=sign_off.version,
         detail={
@@ -317,16 +394,12 @@ def statutory_comment_add(
     """Add a statutory officer's comment to a version awaiting sign-off."""
     plan, sign_off = _lock_sign_off(sign_off_id)
     permissions.require(user, "statutory_comment", plan)
-    if not sign_off.is_open:
-        raise _invalid("Comments can only be added while the version is awaiting sign-off")
+    sign_off_ensure_open(sign_off, to="comment")
     text = normalise_text(text)
     if not text:
-        raise ValidationError("Enter your comment", code="required")
+        raise field_error("text", "Enter your comment", code="required")
     if len(text) > MAX_COMMENT_CHARACTERS:
-        raise ValidationError(
-            f"Your comment must be {MAX_COMMENT_CHARACTERS:,} characters or fewer",
-            code="max_length",
-        )
+        raise ValidationError({"text": _too_long("Your comment", MAX_COMMENT_CHARACTERS)})
     comment = StatutoryComment.objects.create(
         version=sign_off.version,
         author=user,
@@ -335,7 +408,7 @@ def statutory_comment_add(
         text=text,
     )
     audit_record(
-        action="statutory_comment_added",
+        action=Action.STATUTORY_COMMENT_ADDED,
         plan=plan,
         version=sign_off.version,
         actor=user,
@@ -345,16 +418,15 @@ def statutory_comment_add(
     return comment
 
 
-# --- Stale requests ----------------------------------------------------------------------------
+# --- Out-of-date requests ---------------------------------------------------------------------
 
 
 @transaction.atomic
 def sign_off_mark_stale(
     *, plan: Plan, user: User, reason: str = "The plan was edited after it was sent"
 ) -> SignOffRequest:
-    """Withdraw the plan's open request (its version can no longer be approved); back to draft.
-
-    Emails the councillors who were asked and had not decided.
+    """Make the plan's open request out of date (its version can no longer be approved) and
+    return the plan to draft. Emails the councillors who were asked and had not decided.
     """
     locked = _lock_plan(plan.pk)
     sign_off = (
@@ -364,17 +436,18 @@ def sign_off_mark_stale(
         .first()
     )
     if sign_off is None:
-        raise _invalid("This plan has no request for sign-off to withdraw")
+        raise invalid_transition("This plan has no request for sign-off awaiting a decision")
     _close(sign_off, SignOffRequest.Status.STALE)
     _set_plan_status(locked, Plan.Status.DRAFT)
     plan.status = locked.status
     audit_record(
-        action="sign_off_withdrawn",
+        action=Action.SIGN_OFF_OUT_OF_DATE,
         plan=locked,
         version=sign_off.version,
         actor=user,
         detail={"reason": reason},
     )
+    # The email kind keeps its first name; what the email says is "out of date".
     _notify("withdrawn", sign_off.pk)
     return sign_off
 
@@ -410,28 +483,28 @@ def decision_record_save(
     """
     plan, sign_off = _lock_sign_off(sign_off_id)
     permissions.require(user, "plan_record_decision", plan)
-    if not sign_off.is_open:
-        raise _invalid("The council’s decision can only be recorded while the version awaits "
-                       "sign-off")  # fmt: skip
+    sign_off_ensure_open(sign_off, to="record_decision")
+    errors = {}
     if route not in DecisionRoute.values:
-        raise ValidationError("Select how the council decided", code="invalid_choice")
+        errors["route"] = ValidationError("Select how the council decided", code="invalid_choice")
     if decision_date > timezone.localdate():
-        raise ValidationError(
+        errors["decision_date"] = ValidationError(
             "The date of the decision must be today or in the past", code="date_in_future"
         )
     if route in NO_CALL_IN_ROUTES and call_in_ends is not None:
-        raise ValidationError(
+        errors["call_in_ends"] = ValidationError(
             f"Leave the call-in date empty: a decision by {DecisionRoute(route).label.lower()} "
             "cannot be called in",
             code="no_call_in",
         )
-    if route in CALL_IN_ROUTES and call_in_ends is None:
+    elif route in CALL_IN_ROUTES and call_in_ends is None:
         call_in_ends = call_in_default_end(decision_date)
-    if call_in_ends is not None and call_in_ends < decision_date:
-        raise ValidationError(
+    elif call_in_ends is not None and call_in_ends < decision_date:
+        errors["call_in_ends"] = ValidationError(
             "The call-in period must end on or after the date of the decision",
             code="call_in_before_decision",
         )
+    _raise_if_any(errors)
     record, created = DecisionRecord.objects.update_or_create(
         version=sign_off.version,
         defaults={
@@ -443,7 +516,7 @@ def decision_record_save(
         },
     )
     audit_record(
-        action="decision_recorded" if created else "decision_corrected",
+        action=Action.DECISION_RECORDED if created else Action.DECISION_CORRECTED,
         plan=plan,
         version=sign_off.version,
         actor=user,
@@ -473,8 +546,7 @@ def plan_start_correction(*, plan: Plan, user: User, ip_address: str | None = No
     """
     plan = _lock_plan(plan.pk)
     permissions.require(user, "plan_start_correction", plan)
-    if plan.status not in CORRECTABLE_STATUSES:
-        raise _invalid("Only an approved or submitted plan can be corrected")
+    plan_ensure_correctable(plan)
     previous = plan.status
     _set_plan_status(plan, Plan.Status.DRAFT)
     approved = (
@@ -484,7 +556,7 @@ def plan_start_correction(*, plan: Plan, user: User, ip_address: str | None = No
         .first()
     )
     audit_record(
-        action="correction_started",
+        action=Action.CORRECTION_STARTED,
         plan=plan,
         version=approved.version if approved else None,
         actor=user,

@@ -13,6 +13,7 @@ from plans import selectors
 from plans.diff import diff_contents
 from plans.forms.drafting import CompareRevisionsForm, SectionForm, StartPlanForm
 from plans.services.drafting import EditConflict, plan_start, section_save
+from plans.views.signoff import sign_off_panel, sign_off_send_panel
 from productivity.http import client_ip, wants_json
 
 
@@ -52,6 +53,7 @@ def plan_tasklist(request, plan_id):
             "sections": plan.ordered_sections,
             "completed_count": sum(section.is_complete for section in plan.ordered_sections),
             "can_edit": permissions.can(request.user, "plan_edit", plan),
+            "sign_off_panel": sign_off_panel(request, plan),
         },
     )
 
@@ -150,6 +152,7 @@ def plan_check(request, plan_id):
             "sections": plan.ordered_sections,
             "empty_sections": empty,
             "can_edit": permissions.can(request.user, "plan_edit", plan),
+            "sign_off_panel": sign_off_send_panel(request, plan),
         },
     )
 

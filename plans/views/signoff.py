@@ -1,7 +1,5 @@
 """Pages for sign-off: officers send a version, councillors decide, everyone sees the timeline."""
 
-from datetime import date, datetime
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,35 +16,20 @@ from plans.forms.signoff import (
     StatutoryCommentForm,
 )
 from plans.markdown import render_markdown
+from plans.models import SignOffDecision, SignOffRequest
 from plans.services.signoff import (
-    SENDABLE_STATUSES,
     decision_record_save,
+    plan_ensure_correctable,
+    plan_ensure_sendable,
     plan_send_for_sign_off,
     plan_start_correction,
+    sign_off_ensure_open,
     sign_off_record_decision,
+    sign_off_request_validate,
     statutory_comment_add,
 )
-from plans.templatetags.govuk import govuk_date, govuk_datetime
+from plans.views.errors import add_service_errors, wrong_state
 from productivity.http import client_ip
-
-# Service errors that belong to a form field rather than to the whole form.
-_FIELD_FOR_CODE = {
-    "declaration_required": "declaration",
-    "comment_required": "comment",
-    "rule_required": "rule",
-    "not_a_councillor": "councillors",
-    "count_out_of_range": "required_count",
-    "no_call_in": "call_in_ends",
-    "call_in_before_decision": "call_in_ends",
-    "date_in_future": "decision_date",
-}
-
-
-def _add_service_error(form, error: ValidationError) -> int:
-    """Show a service's refusal on the form; 409 when the plan's state refused it."""
-    field = _FIELD_FOR_CODE.get(error.code)
-    form.add_error(field if field in form.fields else None, error)
-    return 409 if error.code == "invalid_transition" else 200
 
 
 def _visible_plan(request, plan_id):
@@ -59,49 +42,90 @@ def _sign_off(request, plan_id, number):
     return selectors.sign_off_for_version(plan=plan, number=number)
 
 
+def _refused(request, plan, refusal: ValidationError):
+    return wrong_state(request, plan=plan, message=refusal.messages[0])
+
+
+def _may_send(user, plan) -> bool:
+    return plan.is_sendable and permissions.can(user, "plan_send_for_sign_off", plan)
+
+
+def sign_off_send_panel(request, plan) -> dict:
+    """The foot of "Check your plan" (context key "sign_off_panel"): whether to offer sending."""
+    return {"can_send": _may_send(request.user, plan)}
+
+
+def sign_off_panel(request, plan) -> dict:
+    """The task list's sign-off section (context key "sign_off_panel"): the latest request, the
+    comments of councillors asking for changes, and what the signed-in user may do next."""
+    user = request.user
+    latest = selectors.sign_off_latest(plan)
+    changes = []
+    if latest and latest.status == SignOffRequest.Status.CHANGES_REQUESTED:
+        changes = [
+            decision
+            for decision in selectors.sign_off_decisions(latest)
+            if decision.outcome == SignOffDecision.Outcome.REQUEST_CHANGES
+        ]
+    return {
+        "latest": latest,
+        "changes": changes,
+        "can_send": _may_send(user, plan),
+        "can_correct": plan.is_correctable and permissions.can(user, "plan_start_correction", plan),
+        "can_view_timeline": permissions.can(user, "plan_view_timeline", plan),
+    }
+
+
 def sign_off_send(request, plan_id):
     """Choose who must approve and add a note, then confirm the version's reference and send."""
     plan = selectors.plan_with_sections(user=request.user, plan_id=plan_id)
     permissions.require(request.user, "plan_send_for_sign_off", plan)
+    try:
+        plan_ensure_sendable(plan)
+    except ValidationError as refusal:
+        return _refused(request, plan, refusal)
     councillors = list(selectors.plan_councillors(plan))
     form = SendForSignOffForm(
         request.POST if request.method == "POST" else None, councillors=councillors
     )
-    sendable = plan.status in SENDABLE_STATUSES
     status = 200
     if request.method == "POST" and form.is_valid():
-        chosen = form.cleaned_data["councillors"]
-        if "confirm" in request.POST:
-            try:
+        chosen = [m for m in councillors if m.user_id in form.cleaned_data["councillors"]]
+        rule = {
+            "plan": plan,
+            "councillors": [membership.user for membership in chosen],
+            "required_count": form.cleaned_data["required_count"],
+            "covering_note": form.cleaned_data["covering_note"],
+        }
+        try:
+            if "confirm" in request.POST:
                 sign_off = plan_send_for_sign_off(
-                    plan=plan,
+                    **rule,
                     user=request.user,
-                    councillors=[m.user for m in councillors if m.user_id in chosen],
-                    required_count=form.cleaned_data["required_count"],
-                    covering_note=form.cleaned_data["covering_note"],
                     expected_sha256=request.POST.get("sha256", ""),
                     ip_address=client_ip(request),
                 )
-            except ValidationError as error:
-                status = _add_service_error(form, error)
-            else:
                 messages.success(request, f"Version {sign_off.version.number} sent for sign-off")
                 return redirect(sign_off)
-        elif "change" not in request.POST and sendable:
-            return render(
-                request,
-                "plans/signoff/send_confirm.html",
-                {
-                    "plan": plan,
-                    "form": form,
-                    "sha256": content_sha256(plan_content(plan)),
-                    "chosen": [m for m in councillors if m.user_id in chosen],
-                },
-            )
+            sign_off_request_validate(**rule)
+        except ValidationError as error:
+            status = add_service_errors(form, error)
+        else:
+            if "change" not in request.POST:
+                return render(
+                    request,
+                    "plans/signoff/send_confirm.html",
+                    {
+                        "plan": plan,
+                        "form": form,
+                        "sha256": content_sha256(plan_content(plan)),
+                        "chosen": chosen,
+                    },
+                )
     return render(
         request,
         "plans/signoff/send.html",
-        {"plan": plan, "form": form, "sendable": sendable, "councillors": councillors},
+        {"plan": plan, "form": form, "councillors": councillors},
         status=status,
     )
 
@@ -121,11 +145,15 @@ def sign_off_detail(request, plan_id, number):
     sign_off = _sign_off(request, plan_id, number)
     plan, version = sign_off.plan, sign_off.version
     decided = selectors.sign_off_has_decided(sign_off=sign_off, user=request.user)
-    may_decide = permissions.can(request.user, "sign_off_decide", sign_off)
     form = None
     status = 200
     if request.method == "POST":
         permissions.require(request.user, "sign_off_decide", sign_off)
+        try:
+            sign_off_ensure_open(sign_off, to="decide")
+        except ValidationError as refusal:
+            return _refused(request, plan, refusal)
+    may_decide = permissions.can(request.user, "sign_off_decide", sign_off)
     if may_decide and sign_off.is_open and not decided or request.method == "POST":
         form = SignOffDecisionForm(
             request.POST if request.method == "POST" else None,
@@ -144,7 +172,7 @@ def sign_off_detail(request, plan_id, number):
                 ip_address=client_ip(request),
             )
         except ValidationError as error:
-            status = _add_service_error(form, error)
+            status = add_service_errors(form, error)
         else:
             messages.success(request, "Your decision has been recorded")
             return redirect("plans:sign_off", plan.pk, version.number)
@@ -176,6 +204,10 @@ def sign_off_detail(request, plan_id, number):
 def statutory_comment_create(request, plan_id, number):
     sign_off = _sign_off(request, plan_id, number)
     permissions.require(request.user, "statutory_comment", sign_off.plan)
+    try:
+        sign_off_ensure_open(sign_off, to="comment")
+    except ValidationError as refusal:
+        return _refused(request, sign_off.plan, refusal)
     form = StatutoryCommentForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -187,7 +219,7 @@ def statutory_comment_create(request, plan_id, number):
                 ip_address=client_ip(request),
             )
         except ValidationError as error:
-            status = _add_service_error(form, error)
+            status = add_service_errors(form, error)
         else:
             messages.success(request, "Your comment has been added")
             return redirect(sign_off)
@@ -202,6 +234,10 @@ def statutory_comment_create(request, plan_id, number):
 def decision_record_edit(request, plan_id, number):
     sign_off = _sign_off(request, plan_id, number)
     permissions.require(request.user, "plan_record_decision", sign_off.plan)
+    try:
+        sign_off_ensure_open(sign_off, to="record_decision")
+    except ValidationError as refusal:
+        return _refused(request, sign_off.plan, refusal)
     record = selectors.decision_record_for_version(sign_off.version)
     initial = {}
     if record:
@@ -220,7 +256,7 @@ def decision_record_edit(request, plan_id, number):
                 **form.cleaned_data,
             )  # fmt: skip
         except ValidationError as error:
-            status = _add_service_error(form, error)
+            status = add_service_errors(form, error)
         else:
             messages.success(request, "The council’s decision has been recorded")
             return redirect(sign_off)
@@ -234,87 +270,32 @@ def decision_record_edit(request, plan_id, number):
 
 @require_GET
 def plan_timeline(request, plan_id):
+    """Every audit event of the plan, titled by the event's label (see AuditEvent.Action)."""
     plan = _visible_plan(request, plan_id)
     permissions.require(request.user, "plan_view_timeline", plan)
     return render(
         request,
         "plans/signoff/timeline.html",
-        {"plan": plan, "entries": [_describe(event) for event in selectors.plan_timeline(plan)]},
+        {"plan": plan, "events": list(selectors.plan_timeline(plan))},
     )
-
-
-def _describe(event) -> dict:
-    """A timeline entry in words: a title and any detail (comments, names, dates)."""
-    detail, version = event.detail, event.version
-    ref = f"version {version.number} ({version.reference})" if version else "the plan"
-    titles = {
-        "plan_started": "Started the plan",
-        "version_frozen": f"Froze {ref}",
-        "sign_off_requested": f"Sent {ref} for sign-off",
-        "sign_off_approved": f"Approved {ref}",
-        "sign_off_changes_requested": f"Asked for changes to {ref}",
-        "statutory_comment_added": f"Added a statutory comment on {ref}",
-        "sign_off_withdrawn": f"Sign-off of {ref} withdrawn",
-        "decision_recorded": f"Recorded the council’s decision on {ref}",
-        "decision_corrected": f"Corrected the council’s decision on {ref}",
-        "plan_approved": f"{ref[0].upper()}{ref[1:]} approved",
-        "submission_queued": f"Queued {ref} for submission to the ministry",
-        "submission_sent": f"Sent {ref} to the ministry",
-        "submission_failed": f"Submission of {ref} failed",
-        "submission_retried": f"Retrying the submission of {ref}",
-        "submission_withdrawn": f"Withdrew the unsent submission of {ref}",
-        "correction_started": "Started a correction: the plan is a draft again",
-    }
-    text = ""
-    if event.action == "sign_off_requested":
-        names = detail.get("councillors") or []
-        text = (
-            "All of: " + ", ".join(names)
-            if names
-            else f"Any {detail.get('required_count')} of the council’s councillors"
-        )
-    elif event.action in ("sign_off_changes_requested", "statutory_comment_added"):
-        text = detail.get("comment") or detail.get("text") or ""
-    elif event.action == "sign_off_withdrawn":
-        text = detail.get("reason", "")
-    elif event.action in ("decision_recorded", "decision_corrected"):
-        text = f"{detail.get('route_label', '')}, {govuk_date(_date(detail['decision_date']))}"
-        if detail.get("call_in_ends"):
-            text += f"; call-in ends {govuk_date(_date(detail['call_in_ends']))}"
-    elif event.action == "submission_queued":
-        not_before = detail.get("not_before")
-        text = (
-            f"Not before {govuk_datetime(datetime.fromisoformat(not_before))}"
-            if not_before
-            else "As soon as possible"
-        )
-    title = titles.get(event.action, event.action.replace("_", " ").capitalize())
-    return {"event": event, "title": title, "text": text}
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)
 
 
 def plan_correction(request, plan_id):
     """Confirm, then reopen an approved or submitted plan as a new draft."""
     plan = _visible_plan(request, plan_id)
     permissions.require(request.user, "plan_start_correction", plan)
-    error = None
-    status = 200
-    if request.method == "POST":
-        try:
+    try:
+        plan_ensure_correctable(plan)
+        if request.method == "POST":
             plan_start_correction(plan=plan, user=request.user, ip_address=client_ip(request))
-        except ValidationError as refused:
-            error, status = refused.messages[0], 409
-        else:
             messages.success(
                 request, "The plan is a draft again. The approved version stays on record"
             )
             return redirect(plan)
+    except ValidationError as refusal:
+        return _refused(request, plan, refusal)
     return render(
         request,
         "plans/signoff/correction.html",
-        {"plan": plan, "error": error, "approved": selectors.sign_off_latest(plan)},
-        status=status,
+        {"plan": plan, "approved": selectors.sign_off_latest(plan)},
     )

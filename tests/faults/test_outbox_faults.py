@@ -19,8 +19,8 @@ from plans.models import DecisionRecord, OutboxMessage, Plan, Submission
 from plans.outbox import outbox_sweep
 from tests.factories import PASSWORD, CouncilFactory, PlanFactory, councillor_of, officer_of
 from tests.faults.support import smtp_server, worker_env
-from tests.signoff.conftest import fill, record_cabinet, send
 from tests.support.broker import broker, queued_tasks
+from tests.support.signoff import fill, record_cabinet, send
 from tests.support.smtp import free_port
 from tests.support.worker import ROOT, WorkerProcess, wait_for, worker_environment
 

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from plans.models import Plan, Submission, SubmissionAttempt
 from productivity.celery import app
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
-from tests.signoff.conftest import fill
+from tests.support.signoff import fill
 from tests.support.smtp import SmtpServer
 from tests.support.worker import WorkerProcess, wait_for
 

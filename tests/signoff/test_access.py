@@ -1,6 +1,8 @@
 """Every sign-off page × every role × GET and POST: the exact status, and refusals change nothing.
 
-The plan awaits sign-off of version 1, which names the councillor.
+The plan awaits sign-off of version 1, which names the councillor. Permissions are about roles
+only: a user whose role allows the page but whose plan's state does not gets 409 (see the
+wrong-state tests at the end).
 """
 
 import pytest
@@ -15,7 +17,7 @@ from plans.models import (
     StatutoryComment,
 )
 from tests.factories import CouncilFactory, UserFactory, councillor_of
-from tests.signoff.conftest import send
+from tests.support.signoff import approve, record_cabinet, request_changes, send
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ def _row(*statuses):
 
 # (url name, method) -> status per role. 302 for signed_out is the redirect to sign in.
 TABLE = {
-    ("sign_off_send", "get"): _row(200, 403, 403, 404, 404, 302),
+    ("sign_off_send", "get"): _row(409, 403, 403, 404, 404, 302),
     ("sign_off_send", "post"): _row(409, 403, 403, 404, 404, 302),
     ("sign_off_awaiting", "get"): _row(200, 200, 200, 200, 200, 302),
     ("sign_off_awaiting", "post"): _row(405, 405, 405, 405, 405, 302),
@@ -40,7 +42,7 @@ TABLE = {
     ("decision_record", "post"): _row(302, 403, 403, 404, 404, 302),
     ("timeline", "get"): _row(200, 200, 200, 404, 404, 302),
     ("timeline", "post"): _row(405, 405, 405, 405, 405, 302),
-    ("correction", "get"): _row(200, 403, 403, 404, 404, 302),
+    ("correction", "get"): _row(409, 403, 403, 404, 404, 302),
     ("correction", "post"): _row(409, 403, 403, 404, 404, 302),
 }
 # Which successful POSTs change something (everything else must change nothing).
@@ -144,3 +146,56 @@ def test_access_table_covers_every_sign_off_url():
         if pattern.callback.__module__ == "plans.views.signoff"
     }
     assert sign_off_views == {name for name, _ in TABLE}
+
+
+# --- A wrong state is 409 on every sign-off page ------------------------------------------------
+
+CLOSED = "Comments can only be added while the version is awaiting sign-off"
+NOT_RECORDABLE = "The council’s decision can only be recorded while the version awaits sign-off"
+WRONG_STATE = [
+    # (page, method, who, state the plan is in, the reason shown)
+    ("sign_off_send", "get", "officer", "approved",
+     "This plan is approved. Start a correction to change it and send a new version for sign-off"),
+    ("sign_off_send", "post", "officer", "approved",
+     "This plan is approved. Start a correction to change it and send a new version for sign-off"),
+    ("sign_off_send", "get", "officer", "awaiting", "This plan is already awaiting sign-off"),
+    ("sign_off", "post", "councillor", "changes_requested",
+     "Changes have already been requested on this version. It can no longer be approved"),
+    ("sign_off", "post", "councillor", "approved", "This version has already been approved"),
+    ("statutory_comment", "get", "statutory_officer", "changes_requested", CLOSED),
+    ("statutory_comment", "post", "statutory_officer", "approved", CLOSED),
+    ("decision_record", "get", "officer", "changes_requested", NOT_RECORDABLE),
+    ("decision_record", "post", "officer", "approved", NOT_RECORDABLE),
+    ("correction", "get", "officer", "changes_requested",
+     "Only an approved or submitted plan can be corrected"),
+    ("correction", "post", "officer", "awaiting",
+     "Only an approved or submitted plan can be corrected"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "method", "role", "plan_state", "message"), WRONG_STATE)
+def test_sign_off_pages_answer_a_wrong_state_with_409(
+    client, setup, name, method, role, plan_state, message
+):
+    plan, sign_off, users = setup["plan"], setup["sign_off"], setup["users"]
+    if plan_state == "approved":
+        record_cabinet(sign_off, users["officer"])
+        approve(sign_off, users["councillor"])
+    elif plan_state == "changes_requested":
+        request_changes(sign_off, users["councillor"])
+    client.force_login(users[role])
+    url = _url(name, plan, sign_off)
+    before = _snapshot(plan)
+    if method == "get":
+        response = client.get(url)
+    else:
+        response = client.post(url, _post_data(name, sign_off, users["councillor"].pk))
+    assert response.status_code == 409
+    assert response.templates[0].name == "plans/wrong_state.html"
+    assert response.context["message"] == message
+    assert _snapshot(plan) == before
+
+
+def test_every_sign_off_page_with_a_state_has_a_wrong_state_case():
+    stateless = {"sign_off_awaiting", "timeline"}
+    assert {name for name, *_ in WRONG_STATE} == {name for name, _ in TABLE} - stateless

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 
 from plans.models import AuditEvent, SignOffDecision
 from productivity.http import client_ip
-from tests.signoff.conftest import record_cabinet, send
+from tests.support.signoff import record_cabinet, send
 
 
 def _request(remote: str, forwarded: str | None = None):

@@ -12,7 +12,7 @@ from plans.models import AuditEvent, Plan, SignOffDecision, SignOffRequest, Subm
 from plans.services.drafting import section_save
 from plans.services.signoff import sign_off_record_decision
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
-from tests.signoff.conftest import fill, record_cabinet, send
+from tests.support.signoff import fill, record_cabinet, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -66,7 +66,10 @@ def test_two_named_councillors_approving_at_once_approve_the_version_exactly_onc
     sign_off.refresh_from_db()
     plan.refresh_from_db()
     # The call-in period has passed, so the approved version went straight to the ministry.
-    assert (sign_off.status, plan.status) == ("approved", "submitted")
+    assert (sign_off.status, plan.status) == (
+        SignOffRequest.Status.APPROVED,
+        Plan.Status.SUBMITTED,
+    )
     assert SignOffDecision.objects.filter(request=sign_off).count() == 2
     assert AuditEvent.objects.filter(plan=plan, action="plan_approved").count() == 1
     assert Submission.objects.filter(version=sign_off.version).count() == 1
@@ -109,12 +112,15 @@ def test_an_approval_racing_an_edit_only_ever_approves_the_hash_shown(attempt):
         # The approval won the lock: the plan is approved and the edit was refused.
         assert isinstance(edited, ValidationError), edited
         assert edited.code == "invalid_transition"
-        assert (sign_off.status, plan.status) == ("approved", "submitted")
+        assert (sign_off.status, plan.status) == (
+            SignOffRequest.Status.APPROVED,
+            Plan.Status.SUBMITTED,
+        )
         assert approval.version_sha256 == shown == sign_off.version.sha256 == live
     else:
-        # The edit won: the request went stale and nothing was approved.
+        # The edit won: the request went out of date and nothing was approved.
         assert isinstance(approval, ValidationError) and approval.code == "invalid_transition"
-        assert (sign_off.status, plan.status) == ("stale", "draft")
+        assert (sign_off.status, plan.status) == (SignOffRequest.Status.STALE, Plan.Status.DRAFT)
         assert live != shown
         assert SignOffDecision.objects.filter(request=sign_off).count() == 0
     assert sign_off.version.sha256 == content_sha256(sign_off.version.content) == shown
@@ -186,5 +192,5 @@ def test_an_edit_waits_for_an_approval_holding_the_plan_and_is_then_refused():
     assert isinstance(edited, ValidationError)
     assert edited.code == "invalid_transition"
     plan.refresh_from_db()
-    assert plan.status == "submitted"
+    assert plan.status == Plan.Status.SUBMITTED
     assert content_sha256(plan_content(plan)) == approval.version_sha256

@@ -5,8 +5,7 @@ from django.test import override_settings
 
 from plans.services.drafting import section_save
 from tests.factories import officer_of
-from tests.signoff.conftest import record_cabinet, send
-from tests.signoff.test_services import approve, request_changes
+from tests.support.signoff import approve, record_cabinet, request_changes, send
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("smtp_server")]
 
@@ -91,7 +90,7 @@ def test_officers_are_emailed_the_approval_and_when_it_will_be_submitted(
     )
 
 
-def test_councillors_who_had_not_decided_are_told_the_request_was_withdrawn(
+def test_councillors_who_had_not_decided_are_told_the_request_is_out_of_date(
     smtp_server, django_capture_on_commit_callbacks, ready_plan, officer, leader, portfolio_holder
 ):
     sign_off = send(ready_plan, officer, [leader, portfolio_holder])
@@ -103,7 +102,7 @@ def test_councillors_who_had_not_decided_are_told_the_request_was_withdrawn(
     received = smtp_server.messages
     assert [r.envelope_to for r in received] == [[portfolio_holder.email]]
     assert received[0].message["Subject"] == (
-        f"Withdrawn: sign-off of {ready_plan.council.name} productivity plan, version 1"
+        f"Out of date: sign-off of {ready_plan.council.name} productivity plan, version 1"
     )
     text, _ = _parts(received[0].message)
-    assert "has been withdrawn because officers edited the plan after sending it" in text
+    assert "is out of date: officers edited the plan after sending it." in text

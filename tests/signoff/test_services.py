@@ -1,7 +1,10 @@
+import re
 from datetime import date, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
@@ -21,6 +24,7 @@ from plans.selectors import (
     sign_off_requests_awaiting,
     version_last_seen_before,
 )
+from plans.services.audit import audit_record
 from plans.services.drafting import section_save
 from plans.services.revisions import plan_record_change
 from plans.services.signoff import (
@@ -32,31 +36,18 @@ from plans.services.signoff import (
 )
 from plans.services.versions import version_freeze
 from tests.factories import CouncilFactory, councillor_of
-from tests.signoff.conftest import fill, record_cabinet, send
+from tests.support.signoff import (
+    approve,
+    field_codes,
+    fill,
+    record_cabinet,
+    request_changes,
+    send,
+)
 
 pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def approve(sign_off, councillor, sha256=None):
-    return sign_off_record_decision(
-        sign_off_id=sign_off.pk,
-        user=councillor,
-        outcome="approve",
-        version_sha256=sha256 or sign_off.version.sha256,
-        declaration=True,
-    )
-
-
-def request_changes(sign_off, councillor, comment="Add the savings figures."):
-    return sign_off_record_decision(
-        sign_off_id=sign_off.pk,
-        user=councillor,
-        outcome="request_changes",
-        version_sha256=sign_off.version.sha256,
-        comment=comment,
-    )
 
 
 def state(plan):
@@ -127,20 +118,24 @@ def test_send_with_a_count_needs_that_many_of_the_councils_councillors(
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "code"),
+    ("kwargs", "codes"),
     [
-        ({}, "rule_required"),
-        ({"required_count": 3}, "count_out_of_range"),
-        ({"required_count": 0}, "count_out_of_range"),
+        ({}, {"rule": ["rule_required"]}),
+        ({"required_count": 3}, {"required_count": ["count_out_of_range"]}),
+        ({"required_count": 0}, {"required_count": ["count_out_of_range"]}),
+        (
+            {"required_count": 3, "note": "x" * 2001},
+            {"required_count": ["count_out_of_range"], "covering_note": ["max_length"]},
+        ),
     ],
 )
 def test_send_refuses_a_bad_rule_and_changes_nothing(
-    ready_plan, officer, leader, portfolio_holder, kwargs, code
+    ready_plan, officer, leader, portfolio_holder, kwargs, codes
 ):
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         send(ready_plan, officer, **kwargs)
-    assert refused.value.code == code
+    assert field_codes(refused.value) == codes
     assert state(ready_plan) == before
 
 
@@ -149,7 +144,10 @@ def test_send_refuses_someone_who_is_not_a_councillor_of_the_council(ready_plan,
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         send(ready_plan, officer, [leader, officer])
-    assert refused.value.code == "not_a_councillor"
+    assert field_codes(refused.value) == {"councillors": ["not_a_councillor"]}
+    assert refused.value.message_dict == {
+        "councillors": ["Select councillors of this council only"]
+    }
     with pytest.raises(ValidationError):
         send(ready_plan, officer, [other])
     assert state(ready_plan) == before
@@ -334,7 +332,13 @@ def test_approval_without_the_declaration_is_refused(ready_plan, officer, leader
             sign_off_id=sign_off.pk, user=leader, outcome="approve",
             version_sha256=sign_off.version.sha256, declaration=False,
         )  # fmt: skip
-    assert refused.value.code == "declaration_required"
+    assert refused.value.message_dict == {
+        "declaration": [
+            "Confirm that you approve this plan for submission on behalf of "
+            f"{ready_plan.council.name}"
+        ]
+    }
+    assert field_codes(refused.value) == {"declaration": ["declaration_required"]}
     assert state(ready_plan) == before
 
 
@@ -343,7 +347,8 @@ def test_request_for_changes_without_a_comment_is_refused(ready_plan, officer, l
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         request_changes(sign_off, leader, comment="   ")
-    assert refused.value.code == "comment_required"
+    assert refused.value.message_dict == {"comment": ["Enter the changes you are asking for"]}
+    assert field_codes(refused.value) == {"comment": ["comment_required"]}
     assert state(ready_plan) == before
 
 
@@ -385,7 +390,10 @@ def test_editing_the_draft_withdraws_the_open_request(ready_plan, officer, leade
     with pytest.raises(ValidationError) as refused:
         approve(sign_off, leader)
     assert refused.value.code == "invalid_transition"
-    assert "withdrawn" in refused.value.message
+    assert refused.value.message == (
+        "This version is out of date: the plan was edited after it was sent. It can no longer "
+        "be approved"
+    )
     assert state(ready_plan) == before
 
 
@@ -475,21 +483,32 @@ def test_decision_record_fills_in_the_call_in_period_for_executive_routes(
 
 
 @pytest.mark.parametrize(
-    ("overrides", "code"),
+    ("overrides", "codes"),
     [
-        ({"route": "full_council", "call_in_ends": date(2024, 7, 11)}, "no_call_in"),
-        ({"route": "urgency", "call_in_ends": date(2024, 7, 11)}, "no_call_in"),
-        ({"decision_date": date(2099, 1, 1)}, "date_in_future"),
-        ({"call_in_ends": date(2024, 7, 1)}, "call_in_before_decision"),
-        ({"route": "mayor"}, "invalid_choice"),
+        (
+            {"route": "full_council", "call_in_ends": date(2024, 7, 11)},
+            {"call_in_ends": ["no_call_in"]},
+        ),
+        ({"route": "urgency", "call_in_ends": date(2024, 7, 11)}, {"call_in_ends": ["no_call_in"]}),
+        ({"decision_date": date(2099, 1, 1)}, {"decision_date": ["date_in_future"]}),
+        ({"call_in_ends": date(2024, 7, 1)}, {"call_in_ends": ["call_in_before_decision"]}),
+        (
+            {"route": "delegated_officer", "call_in_ends": date(2024, 7, 1)},
+            {"call_in_ends": ["call_in_before_decision"]},
+        ),
+        ({"route": "mayor"}, {"route": ["invalid_choice"]}),
+        (
+            {"route": "mayor", "decision_date": date(2099, 1, 1)},
+            {"route": ["invalid_choice"], "decision_date": ["date_in_future"]},
+        ),
     ],
 )
-def test_decision_record_refuses_inconsistent_dates(ready_plan, officer, leader, overrides, code):
+def test_decision_record_refuses_inconsistent_dates(ready_plan, officer, leader, overrides, codes):
     sign_off = send(ready_plan, officer, [leader])
     before = state(ready_plan)
     with pytest.raises(ValidationError) as refused:
         record_cabinet(sign_off, officer, **overrides)
-    assert refused.value.code == code
+    assert field_codes(refused.value) == codes
     assert state(ready_plan) == before
 
 
@@ -601,3 +620,54 @@ def test_last_version_seen_is_the_previous_one_sent_to_that_councillor(
     assert version_last_seen_before(sign_off=third, user=leader) == first.version
     assert version_last_seen_before(sign_off=third, user=portfolio_holder) == second.version
     assert version_last_seen_before(sign_off=first, user=leader) is None
+
+
+def test_statutory_comment_too_long_is_refused_next_to_the_text(
+    ready_plan, officer, leader, statutory_officer
+):
+    sign_off = send(ready_plan, officer, [leader])
+    before = state(ready_plan)
+    with pytest.raises(ValidationError) as refused:
+        statutory_comment_add(sign_off_id=sign_off.pk, user=statutory_officer, text="x" * 5001)
+    assert refused.value.message_dict == {
+        "text": ["Your comment must be 5,000 characters or fewer"]
+    }
+    assert state(ready_plan) == before
+
+
+# --- Vocabulary --------------------------------------------------------------------------------
+
+
+def test_every_audit_action_written_in_the_code_base_is_in_the_vocabulary():
+    root = Path(settings.BASE_DIR)
+    written = {
+        match
+        for path in [
+            *root.joinpath("plans").rglob("*.py"),
+            *root.joinpath("councils").rglob("*.py"),
+        ]
+        if "migrations" not in path.parts
+        for match in re.findall(r'\baction="([a-z_]+)"', path.read_text())
+    }
+    # The services write through the constants; the other modules' literals are found here.
+    assert {"plan_started", "version_frozen", "submission_sent"} <= written
+    assert written <= set(AuditEvent.Action.values), written - set(AuditEvent.Action.values)
+
+
+def test_an_action_outside_the_vocabulary_is_refused(ready_plan):
+    with pytest.raises(ValueError, match="'sign_off_vanished' is not a valid AuditAction"):
+        audit_record(action="sign_off_vanished", plan=ready_plan)
+    assert AuditEvent.objects.count() == 0
+
+
+def test_withdrawn_means_only_an_unsent_submission_cancelled_by_a_correction():
+    labels = [
+        *AuditEvent.Action.labels,
+        *SignOffRequest.Status.labels,
+        *Submission.Status.labels,
+    ]
+    assert [label for label in labels if "withdrawn" in label.lower()] == [
+        "Unsent submission withdrawn: a correction was started",
+        "Withdrawn (a correction was started before it was sent)",
+    ]
+    assert SignOffRequest.Status.STALE.label == "Out of date"

@@ -1,12 +1,14 @@
+import re
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from plans.models import AuditEvent, PlanVersion, SignOffDecision, SignOffRequest, Submission
 from plans.services.drafting import section_save
 from plans.templatetags.govuk import govuk_datetime
 from tests.factories import CouncilFactory, PlanFactory, officer_of
-from tests.signoff.conftest import fill, record_cabinet, send
-from tests.signoff.test_services import request_changes
+from tests.support.signoff import fill, record_cabinet, request_changes, send
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +82,7 @@ def test_sign_off_screen_shows_the_frozen_version_not_the_live_draft(
     assert response.status_code == 200
     assert "We merged our customer teams." in page
     assert "Live draft text" not in page
-    assert 'data-testid="withdrawn"' in page
+    assert 'data-testid="out-of-date"' in page
     assert response.context["form"] is None
 
 
@@ -136,7 +138,7 @@ def test_approving_without_the_declaration_shows_the_error_and_records_nothing(
     assert SignOffDecision.objects.count() == 0
 
 
-def test_approving_a_withdrawn_version_on_the_screen_is_refused(
+def test_approving_an_out_of_date_version_on_the_screen_is_refused(
     client, ready_plan, officer, leader
 ):
     sign_off = send(ready_plan, officer, [leader])
@@ -151,10 +153,11 @@ def test_approving_a_withdrawn_version_on_the_screen_is_refused(
         {"outcome": "approve", "declaration": "on", "version_sha256": fresh},
     )
     assert response.status_code == 409
-    assert response.context["form"].non_field_errors() == [
-        "This version was withdrawn because the plan was edited after it was sent. It can no "
+    assert [t.name for t in response.templates][0] == "plans/wrong_state.html"
+    assert response.context["message"] == (
+        "This version is out of date: the plan was edited after it was sent. It can no "
         "longer be approved"
-    ]
+    )
     assert SignOffDecision.objects.count() == 0
     assert AuditEvent.objects.count() == events
 
@@ -171,7 +174,21 @@ def test_tasklist_shows_the_comments_of_councillors_asking_for_changes(
     assert 'data-testid="plan-status">Changes requested<' in page
 
 
-def test_timeline_lists_every_event_in_words(client, ready_plan, officer, leader):
+def _timeline(page: str) -> list[tuple[str, str, str]]:
+    """The timeline's rows as (version, title, detail), read from the page."""
+    rows = re.findall(
+        r'<tr class="govuk-table__row" data-testid="timeline-event">(.*?)</tr>', page, re.S
+    )
+    found = []
+    for row in rows:
+        version = re.search(r'data-testid="timeline-version">(.*?)</td>', row, re.S).group(1)
+        title = re.search(r'data-testid="timeline-title">(.*?)</span>', row).group(1)
+        detail = re.search(r'data-testid="timeline-detail">(.*?)</span>', row, re.S)
+        found.append((re.sub(r"<[^>]+>", "", version), title, detail.group(1) if detail else ""))
+    return found
+
+
+def test_timeline_lists_every_event_by_its_label(client, ready_plan, officer, leader):
     sign_off = send(ready_plan, officer, [leader])
     record_cabinet(sign_off, officer)
     client.force_login(leader)
@@ -180,23 +197,59 @@ def test_timeline_lists_every_event_in_words(client, ready_plan, officer, leader
         {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
     )
     response = client.get(reverse("plans:timeline", args=[ready_plan.pk]))
-    ref = f"version 1 ({sign_off.version.reference})"
-    assert [entry["title"] for entry in response.context["entries"]] == [
-        f"Froze {ref}",
-        f"Sent {ref} for sign-off",
-        f"Recorded the council’s decision on {ref}",
-        f"Approved {ref}",
-        f"Version 1 ({sign_off.version.reference}) approved",
-        f"Queued {ref} for submission to the ministry",
+    version = f"Version 1 {sign_off.version.reference}"
+    # The call-in period ended in 2024, so nothing holds the submission back.
+    assert _timeline(response.content.decode()) == [
+        (version, "Version frozen", ""),
+        (version, "Sent for sign-off", "All of: Cllr Ada Leader"),
+        (version, "Council’s decision recorded", "Cabinet, 4 July 2024; call-in ends 11 July 2024"),
+        (version, "Councillor approved", ""),
+        (version, "Version approved", ""),
+        (
+            version,
+            "Queued for submission to the ministry",
+            "Being sent to the ministry now: there is no call-in period to wait for",
+        ),
     ]
-    assert (
-        response.context["entries"][2]["text"] == "Cabinet, 4 July 2024; call-in ends 11 July 2024"
+    assert [event.get_action_display() for event in response.context["events"]] == [
+        AuditEvent.Action(event.action).label for event in AuditEvent.objects.order_by("pk")
+    ]
+
+
+def test_timeline_shows_a_submission_held_for_the_call_in_period(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    record_cabinet(sign_off, officer, decision_date=timezone.localdate())
+    client.force_login(leader)
+    client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
     )
-    # The call-in period ended in 2024, so the submission is due at once.
     submission = Submission.objects.get(version=sign_off.version)
-    assert response.context["entries"][5]["text"] == (
-        f"Not before {govuk_datetime(submission.not_before)}"
+    assert submission.not_before > submission.created_at
+    rows = _timeline(client.get(reverse("plans:timeline", args=[ready_plan.pk])).content.decode())
+    assert rows[-1][1:] == (
+        "Queued for submission to the ministry",
+        f"Held until the call-in period ends: not sent before "
+        f"{govuk_datetime(submission.not_before)}",
     )
+
+
+def test_timeline_says_a_sign_off_request_went_out_of_date_not_withdrawn(
+    client, ready_plan, officer, leader
+):
+    send(ready_plan, officer, [leader])
+    section = ready_plan.sections.get(theme__number=1)
+    section_save(section_id=section.pk, narrative="1.1 Edited.", is_complete=True,
+                 base_version=section.version, user=officer)  # fmt: skip
+    client.force_login(officer)
+    page = client.get(reverse("plans:timeline", args=[ready_plan.pk])).content.decode()
+    assert _timeline(page)[-1][1:] == (
+        "Sign-off request out of date: the plan was edited after it was sent",
+        "The plan was edited after it was sent",
+    )
+    assert "ithdr" not in page
 
 
 def test_home_lists_plans_awaiting_the_councillor(client, ready_plan, officer, leader):
@@ -243,3 +296,107 @@ def test_decision_record_form_needs_only_the_route_and_date(client, ready_plan, 
     assert (record.route, str(record.decision_date), str(record.call_in_ends)) == (
         "portfolio_holder", "2024-07-04", "2024-07-11",
     )  # fmt: skip
+
+
+# --- Service errors next to their fields --------------------------------------------------------
+
+
+def test_send_shows_the_services_errors_next_to_their_fields_before_the_confirm_page(
+    client, ready_plan, officer, leader, portfolio_holder
+):
+    client.force_login(officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    response = client.post(
+        url, {"rule": "count", "required_count": "3", "covering_note": "x" * 2001}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "required_count": [
+            "The number of approvals must be between 1 and 2, the number of councillors who "
+            "can sign off"
+        ],
+        "covering_note": ["The covering note must be 2,000 characters or fewer"],
+    }
+    assert [t.name for t in response.templates][0] == "plans/signoff/send.html"
+    assert PlanVersion.objects.count() == 0
+
+
+def test_asking_for_changes_without_a_comment_shows_the_error_next_to_the_comment(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(leader)
+    response = client.post(
+        sign_off.get_absolute_url(),
+        {"outcome": "request_changes", "comment": "  ", "version_sha256": sign_off.version.sha256},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"comment": ["Enter the changes you are asking for"]}
+    assert SignOffDecision.objects.count() == 0
+
+
+def test_an_empty_statutory_comment_is_refused_next_to_the_field(
+    client, ready_plan, officer, leader, statutory_officer
+):
+    send(ready_plan, officer, [leader])
+    client.force_login(statutory_officer)
+    response = client.post(
+        reverse("plans:statutory_comment", args=[ready_plan.pk, 1]), {"text": " \n "}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"text": ["Enter your comment"]}
+
+
+def test_decision_record_shows_the_date_rules_next_to_their_fields(
+    client, ready_plan, officer, leader
+):
+    send(ready_plan, officer, [leader])
+    client.force_login(officer)
+    url = reverse("plans:decision_record", args=[ready_plan.pk, 1])
+    response = client.post(url, {
+        "route": "full_council", "decision_date_0": "1", "decision_date_1": "1",
+        "decision_date_2": "2099", "call_in_ends_0": "8", "call_in_ends_1": "1",
+        "call_in_ends_2": "2099",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "decision_date": ["The date of the decision must be today or in the past"],
+        "call_in_ends": [
+            "Leave the call-in date empty: a decision by full council cannot be called in"
+        ],
+    }
+
+
+# --- Finding "Send for sign-off" ----------------------------------------------------------------
+
+
+def test_tasklist_leads_an_officer_to_check_the_plan_and_send_it(
+    client, ready_plan, officer, leader
+):
+    check = reverse("plans:check", args=[ready_plan.pk])
+    link = f'<a class="govuk-link" href="{check}" data-testid="check-and-send">'
+    client.force_login(officer)
+    page = client.get(ready_plan.get_absolute_url()).content.decode()
+    assert f"{link}Check your plan and send it for sign-off</a>" in page
+    assert 'data-testid="not-sent">Not sent for sign-off yet.</p>' in page
+    assert (
+        "Read the whole plan as it will be sent and see which themes are still empty, then send "
+        "it for sign-off" in page
+    )
+    client.force_login(leader)
+    assert link not in client.get(ready_plan.get_absolute_url()).content.decode()
+
+
+def test_tasklist_offers_sending_again_only_when_the_plan_can_be_sent(
+    client, ready_plan, officer, leader
+):
+    sign_off = send(ready_plan, officer, [leader])
+    client.force_login(officer)
+    assert (
+        'data-testid="check-and-send"'
+        not in client.get(ready_plan.get_absolute_url()).content.decode()
+    )
+    request_changes(sign_off, leader)
+    assert (
+        'data-testid="check-and-send"' in client.get(ready_plan.get_absolute_url()).content.decode()
+    )
