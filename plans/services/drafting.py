@@ -9,7 +9,7 @@ from councils.models import Council
 from plans.markdown import normalise_text, render_markdown, validate_narrative_length
 from plans.models import Plan, Round, ThemeSection
 from plans.services.audit import audit_record
-from plans.services.revisions import plan_record_change
+from plans.services.revisions import plan_ensure_editable, plan_record_change
 
 
 class EditConflict(ValidationError):
@@ -74,12 +74,7 @@ def section_save(
             .get(pk=plan_id)
         )
         permissions.require(user, "plan_edit", plan)
-        if not plan.is_editable:
-            raise ValidationError(
-                "This plan has been %(status)s, so it can no longer be changed",
-                code="invalid_transition",
-                params={"status": plan.get_status_display().lower()},
-            )
+        plan_ensure_editable(plan)
         section = (
             ThemeSection.objects.select_for_update(of=("self",))
             .select_related("theme")

@@ -1,10 +1,19 @@
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from plans.content import plan_content
 from plans.models import Plan, Revision
+from plans.services.errors import invalid_transition
 from plans.services.length_meter import page_count_request
 from plans.services.signoff import sign_off_mark_stale
+
+
+def plan_ensure_editable(plan: Plan) -> None:
+    """Refuse (invalid_transition, a 409 page) unless the plan's draft may still be changed."""
+    if not plan.is_editable:
+        raise invalid_transition(
+            f"This plan is {plan.get_status_display().lower()}, so it can no longer be changed. "
+            "To change it, start a correction from the plan's page"
+        )
 
 
 def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
@@ -16,11 +25,7 @@ def plan_record_change(*, plan: Plan, user, summary: str) -> Revision:
     committed, the length meter is asked to count the draft's pages again (coalesced: at most
     one count per plan is queued or running, however many saves come in).
     """
-    if not plan.is_editable:
-        raise ValidationError(
-            f"This plan is {plan.get_status_display().lower()} and cannot be changed",
-            code="invalid_transition",
-        )
+    plan_ensure_editable(plan)
     if plan.status == Plan.Status.AWAITING_SIGN_OFF:
         sign_off_mark_stale(plan=plan, user=user)
     plan.revision_count += 1

@@ -13,7 +13,10 @@ from plans import selectors
 from plans.diff import diff_contents
 from plans.forms.drafting import CompareRevisionsForm, SectionForm, StartPlanForm
 from plans.services.drafting import EditConflict, plan_start, section_save
+from plans.services.revisions import plan_ensure_editable
+from plans.views.errors import add_service_errors, wrong_state
 from plans.views.signoff import sign_off_panel, sign_off_send_panel
+from plans.views.submission import submission_for_plan_page
 from productivity.http import client_ip, wants_json
 
 
@@ -52,16 +55,26 @@ def plan_tasklist(request, plan_id):
             "plan": plan,
             "sections": plan.ordered_sections,
             "completed_count": sum(section.is_complete for section in plan.ordered_sections),
-            "can_edit": permissions.can(request.user, "plan_edit", plan),
+            "can_edit": _can_edit(request.user, plan),
             "sign_off_panel": sign_off_panel(request, plan),
+            "submission": submission_for_plan_page(request, plan),
         },
     )
+
+
+def _can_edit(user, plan) -> bool:
+    """Whether to offer "Change" links: the user's role allows it and the plan's state does."""
+    return plan.is_editable and permissions.can(user, "plan_edit", plan)
 
 
 def section_edit(request, plan_id, theme_number):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
     section = selectors.section_for_theme(plan=plan, theme_number=theme_number)
     permissions.require(request.user, "plan_edit", plan)
+    try:
+        plan_ensure_editable(plan)
+    except ValidationError as error:
+        return wrong_state(request, plan=plan, message=error.messages[0])
     theme_title = f"{section.theme.number}. {section.theme.title}"
     if request.method != "POST":
         form = SectionForm(initial=_initial(section), theme_title=theme_title)
@@ -80,8 +93,10 @@ def section_edit(request, plan_id, theme_number):
         form = _conflict_form(request.POST, conflict.current, theme_title)
         return _section_page(request, plan, section, form, conflict=conflict.current)
     except ValidationError as error:
-        form.add_error(None, error)
-        return _refused(request, plan, section, form, autosave)
+        status = add_service_errors(form, error)
+        if autosave:
+            return JsonResponse({"errors": form.errors.get_json_data()}, status=status)
+        return _section_page(request, plan, section, form, status=status)
     if autosave:
         return JsonResponse(_saved_json(result.section))
     messages.success(request, f"Theme {section.theme.number} saved")
@@ -103,9 +118,9 @@ def _refused(request, plan, section, form, autosave):
     return _section_page(request, plan, section, form)
 
 
-def _section_page(request, plan, section, form, conflict=None):
+def _section_page(request, plan, section, form, conflict=None, status=200):
     context = {"plan": plan, "section": section, "form": form, "conflict": conflict}
-    return render(request, "plans/section_edit.html", context, status=409 if conflict else 200)
+    return render(request, "plans/section_edit.html", context, status=409 if conflict else status)
 
 
 def _conflict_form(data, current, theme_title) -> SectionForm:
@@ -151,8 +166,9 @@ def plan_check(request, plan_id):
             "plan": plan,
             "sections": plan.ordered_sections,
             "empty_sections": empty,
-            "can_edit": permissions.can(request.user, "plan_edit", plan),
+            "can_edit": _can_edit(request.user, plan),
             "sign_off_panel": sign_off_send_panel(request, plan),
+            "estimate": selectors.page_count_for_plan(plan=plan),
         },
     )
 

@@ -14,6 +14,13 @@ def submission_status_context(submission) -> dict:
     return {"submission": submission}
 
 
+def submission_for_plan_page(request, plan):
+    """The plan's latest submission for its status block, if the user may see it."""
+    if not permissions.can(request.user, "submission_view", plan):
+        return None
+    return selectors.submission_latest_for_plan(plan=plan)
+
+
 def submission_status(request, plan_id):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
     if not permissions.can(request.user, "submission_view", plan):

@@ -203,7 +203,10 @@ def test_section_save_refuses_a_plan_whose_state_does_not_allow_changes(
         section_save(section_id=section.pk, narrative="Late edit", is_complete=False,
                      base_version=0, user=officer)  # fmt: skip
     assert refused.value.code == "invalid_transition"
-    assert refused.value.messages == [f"This plan has been {word}, so it can no longer be changed"]
+    assert refused.value.messages == [
+        f"This plan is {word}, so it can no longer be changed. To change it, start a correction "
+        "from the plan's page"
+    ]
     section.refresh_from_db()
     assert (section.narrative, section.version) == ("", 0)
     assert Revision.objects.count() == 0

@@ -93,9 +93,24 @@ def test_a_councillor_cannot_start_a_plan(client, council):
     assert Plan.objects.count() == 0
 
 
-def test_the_theme_page_of_an_approved_plan_is_a_403(officer_client, plan):
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
-    assert officer_client.get(reverse("plans:section_edit", args=[plan.pk, 1])).status_code == 403
+def test_the_theme_page_of_an_approved_plan_is_a_409_and_changes_nothing(client):
+    from tests.submission.factories import approved_version
+
+    version = approved_version()
+    plan = version.plan
+    client.force_login(version.created_by)
+    url = reverse("plans:section_edit", args=[plan.pk, 1])
+    before = plan.sections.get(theme__number=1).narrative
+
+    page = client.get(url)
+    posted = client.post(url, {"narrative": "Changed", "is_complete": "yes", "base_version": 1})
+
+    assert page.status_code == 409
+    assert posted.status_code == 409
+    assert "so it can no longer be changed" in page.content.decode()
+    assert plan.sections.get(theme__number=1).narrative == before
+    tasklist = client.get(reverse("plans:tasklist", args=[plan.pk]))
+    assert tasklist.context["can_edit"] is False
 
 
 def test_a_theme_that_does_not_exist_is_a_404(officer_client, plan):
