@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from plans.content import content_as_text, plan_content
 from plans.models import KPI, Action, Plan, QuestionCoverage, Revision, SpendFigures
 from plans.services import evidence as services
+from plans.services import kpis as kpi_services
 from plans.services.evidence import EvidenceConflict
-from tests.evidence.conftest import KPI_FIELDS, make_kpi
 from tests.factories import CouncilFactory, councillor_of, officer_of
+from tests.support.evidence import KPI_FIELDS, make_kpi
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_kpi_create_records_a_revision_with_the_kpi_in_the_content(plan, officer
 def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, officer):
     kpi = make_kpi(plan, officer)
     other = officer_of(plan.council)
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -51,7 +52,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
         user=other,
     )
     with pytest.raises(EvidenceConflict) as conflict:
-        services.kpi_update(
+        kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -68,7 +69,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
 
 def test_kpi_update_that_changes_nothing_records_no_revision(plan, officer):
     kpi = make_kpi(plan, officer)
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -97,7 +98,7 @@ def test_kpi_create_refuses_a_percentage_target_over_100(plan, officer):
 
 
 def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, officer, kpi):
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -105,7 +106,7 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
         value=Decimal("64.56"),
         user=officer,
     )
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=2,
@@ -126,7 +127,7 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
 
 def test_kpi_value_set_refuses_a_date_that_does_not_start_a_quarter(plan, officer, kpi):
     with pytest.raises(ValidationError) as error:
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -140,7 +141,7 @@ def test_kpi_value_set_refuses_a_date_that_does_not_start_a_quarter(plan, office
 
 def test_kpi_value_set_refuses_a_stale_kpi_version(plan, officer, kpi):
     with pytest.raises(EvidenceConflict):
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=0,
@@ -158,7 +159,7 @@ def test_services_refuse_an_approved_or_submitted_plan(plan, officer, status):
     Plan.objects.filter(pk=plan.pk).update(status=status)
     calls = [
         lambda: make_kpi(plan, officer, code="NI 157a"),
-        lambda: services.kpi_update(
+        lambda: kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -166,7 +167,9 @@ def test_services_refuse_an_approved_or_submitted_plan(plan, officer, status):
             fields=dict(KPI_FIELDS),
             user=officer,
         ),
-        lambda: services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer),
+        lambda: kpi_services.kpi_delete(
+            plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer
+        ),
         lambda: services.action_create(
             plan_id=plan.pk, theme_number=1, fields=ACTION, user=officer
         ),
@@ -192,12 +195,12 @@ def test_services_refuse_a_councillor_and_another_councils_officer(plan, officer
         with pytest.raises(PermissionDenied):
             make_kpi(plan, outsider, code="X 1")
         with pytest.raises(PermissionDenied):
-            services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=outsider)
+            kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=outsider)
     assert list(KPI.objects.values_list("code", flat=True)) == ["LPI CS 1"]
 
 
 def test_kpi_delete_refuses_a_stale_version(plan, officer, kpi):
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -206,7 +209,7 @@ def test_kpi_delete_refuses_a_stale_version(plan, officer, kpi):
         user=officer,
     )
     with pytest.raises(EvidenceConflict):
-        services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer)
+        kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer)
     assert KPI.objects.filter(pk=kpi.pk).exists()
 
 
@@ -346,7 +349,7 @@ def test_coverage_save_writes_only_what_each_officer_changed(plan, officer):
 
 
 def test_content_as_text_shows_evidence_changes(plan, officer, kpi):
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,

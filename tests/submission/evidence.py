@@ -16,6 +16,7 @@ from plans.models import (
     StatutoryComment,
 )
 from plans.services import evidence as services
+from plans.services import kpis as kpi_services
 from tests.factories import MembershipFactory, PlanFactory, councillor_of, officer_of
 from tests.submission.factories import approved_version
 
@@ -53,10 +54,10 @@ def evidence_plan() -> EvidencePlan:
     plan = PlanFactory()
     council = plan.council
     officer = officer_of(council, title="Head of Strategy", user__full_name="Olive Officer")
-    kpi = services.kpi_create(plan_id=plan.pk, theme_number=1, fields=KPI, user=officer)
+    kpi = kpi_services.kpi_create(plan_id=plan.pk, theme_number=1, fields=KPI, user=officer)
     for period_start, value in VALUES:
         kpi.refresh_from_db()
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=kpi.version,
@@ -101,7 +102,6 @@ def evidence_plan() -> EvidencePlan:
         )
     services.barrier_create(
         plan_id=plan.pk,
-        theme_number=4,
         user=officer,
         fields={
             "category": "multi_year_settlements",
