@@ -263,10 +263,10 @@ def test_saving_create_refuses_negative_money_and_an_end_before_the_start(plan, 
     }
     with pytest.raises(ValidationError) as error:
         services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
-    assert sorted(error.value.messages) == [
-        "The amount must be £0 or more",
-        "The end year must be the same as or after the start year",
-    ]
+    assert error.value.message_dict == {
+        "amount": ["The amount must be £0 or more"],
+        "end_year": ["The end year must be the same as or after the start year"],
+    }
 
 
 def test_spend_figures_save_creates_once_then_guards_the_version(plan, officer):
@@ -381,3 +381,73 @@ def test_plan_content_without_evidence_keeps_its_earlier_shape(plan):
     content = plan_content(plan)
     assert set(content) == {"schema", "council", "round", "themes"}
     assert set(content["themes"][0]) == {"number", "title", "short_title", "narrative"}
+
+
+SAVING = {
+    "workstream": "",
+    "description": "Income",
+    "amount": Decimal("1000"),
+    "start_year": 2024,
+    "end_year": 2029,
+    "period_label": "",
+    "is_cashable": True,
+}
+
+
+def test_saving_create_refuses_years_outside_2000_to_2100_by_field(plan, officer):
+    fields = {**SAVING, "start_year": 1999, "end_year": 2101}
+    with pytest.raises(ValidationError) as error:
+        services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "start_year": ["The start year must be between 2000 and 2100"],
+        "end_year": ["The end year must be between 2000 and 2100"],
+    }
+    assert Revision.objects.filter(plan=plan).count() == 0
+
+
+def test_action_create_refuses_a_milestone_outside_1900_to_2100_by_field(plan, officer):
+    fields = {**ACTION, "milestone_date": date(1850, 1, 1)}
+    with pytest.raises(ValidationError) as error:
+        services.action_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "milestone_date": ["The milestone date must be between 1900 and 2100"]
+    }
+    assert Action.objects.count() == 0
+
+
+def test_kpi_create_refuses_a_negative_tolerance_by_field(plan, officer):
+    with pytest.raises(ValidationError) as error:
+        make_kpi(plan, officer, tolerance=Decimal("-1"), unit="pounds", target_value=Decimal(-5))
+    assert error.value.message_dict == {
+        "target_value": ["Enter a figure of 0 or more"],
+        "tolerance": ["The tolerance must be 0 or more"],
+    }
+    assert KPI.objects.count() == 0
+
+
+def test_spend_figures_save_refuses_figures_out_of_range_by_field(plan, officer):
+    fields = {
+        "agency_percent": Decimal("100.5"),
+        "consultancy_percent": Decimal("-1"),
+        "long_term_contractors": -1,
+        "edi_spend": Decimal("-0.01"),
+        "edi_hours": Decimal("-2"),
+        "edi_champions": -3,
+        "facility_time_percent": Decimal("100"),
+    }
+    with pytest.raises(ValidationError) as error:
+        services.spend_figures_save(plan_id=plan.pk, base_version=0, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "agency_percent": ["Agency spend must be between 0 and 100"],
+        "consultancy_percent": ["Consultancy spend must be between 0 and 100"],
+        "long_term_contractors": ["The number of consultants or agency staff must be 0 or more"],
+        "edi_spend": ["EDI spend must be £0 or more"],
+        "edi_hours": ["EDI time must be 0 or more"],
+        "edi_champions": ["The number of EDI champions must be 0 or more"],
+    }
+    with pytest.raises(ValidationError) as error:
+        services.plan_cost_save(
+            plan_id=plan.pk, base_version=0, plan_cost=Decimal(-1), plan_cost_note="", user=officer
+        )
+    assert error.value.message_dict == {"plan_cost": ["The cost must be £0 or more"]}
+    assert SpendFigures.objects.count() == 0

@@ -486,3 +486,41 @@ def test_revision_comparison_shows_evidence_changes(officer_client, plan, office
     assert response.status_code == 200
     assert "Theme 1: Transforming services (KPIs, actions and figures)" in page
     assert "Q3 2009-10: 64.56%" in page
+
+
+@pytest.mark.parametrize("name", ["kpi_add", "actions_add", "savings_add"])
+@pytest.mark.parametrize("asked", ["²", "1" * 5000, "9", "0", "-1", "1.5", ""])
+def test_add_pages_ignore_a_theme_parameter_that_is_not_one_of_the_rounds(
+    officer_client, plan, name, asked
+):
+    """`?theme=` only preselects a theme; anything else is ignored, never a server error."""
+    response = officer_client.get(reverse(f"plans:{name}", args=[plan.pk]), {"theme": asked})
+    assert response.status_code == 200
+    assert response.context["form"].initial["theme"] is None
+    if name != "kpi_add":
+        assert response.context["back_url"] == plan.get_absolute_url()
+
+
+@pytest.mark.parametrize("name", ["kpi_add", "actions_add", "savings_add"])
+def test_add_pages_preselect_the_theme_asked_for(officer_client, plan, name):
+    response = officer_client.get(reverse(f"plans:{name}", args=[plan.pk]), {"theme": "3"})
+    assert response.status_code == 200
+    assert response.context["form"].initial["theme"] == 3
+    assert '<option value="3" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("asked", ["²", "1" * 5000, "9"])
+def test_action_add_refuses_a_posted_theme_that_is_not_one_of_the_rounds(
+    officer_client, plan, asked
+):
+    data = {
+        "theme": asked,
+        "kind": "done",
+        "description": "Reviewed housing",
+        "status": "done",
+        "base_version": "0",
+    }
+    response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"theme": ["Select a theme"]}
+    assert Action.objects.count() == 0
