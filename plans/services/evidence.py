@@ -220,9 +220,13 @@ PROBLEMS: dict[type[models.Model], Callable[[Any], dict]] = {
 
 
 def evidence_item_validate(item, problems: dict) -> None:
-    """The service's own rules (`problems`), then the model's field rules, as field errors."""
+    """Refuse the item with the service's own rules (`problems`) and the model's field rules,
+    all at once, keyed by field."""
+    try:
+        item.full_clean(exclude=list(problems))
+    except ValidationError as error:
+        problems = {**error.error_dict, **problems}
     raise_problems(problems)
-    item.full_clean()
 
 
 def evidence_item_create(
@@ -314,9 +318,6 @@ def _update(*, model, plan_id, item_id, base_version, user, fields, summary, the
     )
 
 
-_delete = evidence_item_delete
-
-
 def _action_summary(action, verb):
     return f"{verb} an action in theme {action.theme.number}"
 
@@ -376,7 +377,7 @@ def action_update(
 
 def action_delete(*, plan_id: int, action_id: int, base_version: int, user) -> None:
     """Delete an action; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Action,
         plan_id=plan_id,
         item_id=action_id,
@@ -424,7 +425,7 @@ def saving_update(
 
 def saving_delete(*, plan_id: int, saving_id: int, base_version: int, user) -> None:
     """Delete a savings commitment; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=SavingsCommitment,
         plan_id=plan_id,
         item_id=saving_id,
@@ -463,7 +464,7 @@ def barrier_update(
 
 def barrier_delete(*, plan_id: int, barrier_id: int, base_version: int, user) -> None:
     """Delete a barrier; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Barrier,
         plan_id=plan_id,
         item_id=barrier_id,
@@ -500,7 +501,7 @@ def partner_update(
 
 def partner_delete(*, plan_id: int, partner_id: int, base_version: int, user) -> None:
     """Delete a partner; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Partner,
         plan_id=plan_id,
         item_id=partner_id,
@@ -534,7 +535,7 @@ def strategy_update(
 
 def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) -> None:
     """Delete a strategy link; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=StrategyLink,
         plan_id=plan_id,
         item_id=strategy_id,

@@ -451,3 +451,13 @@ def test_spend_figures_save_refuses_figures_out_of_range_by_field(plan, officer)
         )
     assert error.value.message_dict == {"plan_cost": ["The cost must be £0 or more"]}
     assert SpendFigures.objects.count() == 0
+
+
+def test_saving_create_gives_the_rules_and_the_models_own_checks_at_once(plan, officer):
+    fields = {**SAVING, "amount": Decimal("-1"), "description": "x" * 301}
+    with pytest.raises(ValidationError) as error:
+        services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "amount": ["The amount must be £0 or more"],
+        "description": ["Ensure this value has at most 300 characters (it has 301)."],
+    }

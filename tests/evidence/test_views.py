@@ -524,3 +524,30 @@ def test_action_add_refuses_a_posted_theme_that_is_not_one_of_the_rounds(
     assert response.status_code == 400
     assert response.context["form"].errors == {"theme": ["Select a theme"]}
     assert Action.objects.count() == 0
+
+
+def test_a_plan_frozen_while_the_form_was_posted_gets_the_409_and_keeps_the_input(
+    officer_client, plan, officer, monkeypatch
+):
+    """The page saw a draft, but the service found the plan approved under its lock."""
+
+    def approve_first(**kwargs):
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+        return original(**kwargs)
+
+    original = services.action_create
+    monkeypatch.setattr(services, "action_create", approve_first)
+    data = {
+        "theme": "2",
+        "kind": "done",
+        "description": "Reviewed housing and planning",
+        "status": "done",
+        "base_version": "0",
+    }
+    response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This plan is approved, so it can no longer be changed"
+    ]
+    assert "Reviewed housing and planning" in response.content.decode()
+    assert Action.objects.count() == 0
