@@ -464,7 +464,20 @@ def test_kpi_list_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('data-testid="traffic-light"') == count
 
 
+@pytest.mark.parametrize("count", [5, 200])
+def test_theme_evidence_runs_a_fixed_number_of_queries(
+    officer_client, plan, officer, count, django_assert_num_queries
+):
+    """The page's KPI figures and traffic lights come from the view's prefetched context."""
+    make_kpis_directly(plan, officer, count)
+    url = reverse("plans:theme_evidence", args=[plan.pk, 1])
+    with django_assert_num_queries(THEME_EVIDENCE_QUERIES):
+        response = officer_client.get(url)
+    assert response.content.decode().count('class="govuk-tag govuk-tag--') == count
+
+
 CHECK_QUERIES = 16  # includes the length meter
+THEME_EVIDENCE_QUERIES = 15
 KPI_LIST_QUERIES = 6
 
 
