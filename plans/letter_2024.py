@@ -1,4 +1,7 @@
-"""The themes and guiding questions of the Minister's letter of 16 April 2024, word for word."""
+"""The themes and guiding questions of the Minister's letter of 16 April 2024, word for word.
+
+Each theme may say `"collects_barriers": True`: plans list their barriers under that theme.
+"""
 
 ROUND_2024 = {
     "name": "Productivity plans 2024",
@@ -85,6 +88,7 @@ THEMES_2024 = [
     {
         "number": 4,
         "short_title": "Barriers to progress",
+        "collects_barriers": True,
         "title": "The barriers preventing progress that the Government can help to reduce or "
         "remove.",
         "introduction": "There will be barriers preventing you from going as far or as fast as "

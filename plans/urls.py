@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting, evidence, public, signoff, submission
+from plans.views import drafting, evidence, kpis, public, signoff, submission
 
 app_name = "plans"
 
@@ -39,24 +39,26 @@ urlpatterns = [
     ),
     path("plans/<int:plan_id>/timeline/", signoff.plan_timeline, name="timeline"),
     path("plans/<int:plan_id>/correction/", signoff.plan_correction, name="correction"),
-    # Evidence: KPIs, actions, savings, barriers, figures, context and the question checklist
-    path("plans/<int:plan_id>/kpis/", evidence.kpi_list, name="kpis"),
-    path("plans/<int:plan_id>/kpis/add/", evidence.kpi_add, name="kpi_add"),
-    path("plans/<int:plan_id>/kpis/upload/", evidence.kpi_import, name="kpi_import"),
-    path("plans/<int:plan_id>/kpis/template.csv", evidence.kpi_template, name="kpi_template"),
-    path("plans/<int:plan_id>/kpis/<int:kpi_id>/", evidence.kpi_detail, name="kpi_detail"),
-    path("plans/<int:plan_id>/kpis/<int:kpi_id>/change/", evidence.kpi_edit, name="kpi_edit"),
-    path("plans/<int:plan_id>/kpis/<int:kpi_id>/delete/", evidence.kpi_delete, name="kpi_delete"),
+    # KPIs and their values
+    path("plans/<int:plan_id>/kpis/", kpis.kpi_list, name="kpis"),
+    path("plans/<int:plan_id>/kpis/add/", kpis.kpi_add, name="kpi_add"),
+    path("plans/<int:plan_id>/kpis/upload/", kpis.kpi_import, name="kpi_import"),
+    path("plans/<int:plan_id>/kpis/template.csv", kpis.kpi_template, name="kpi_template"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/", kpis.kpi_detail, name="kpi_detail"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/change/", kpis.kpi_edit, name="kpi_edit"),
+    path("plans/<int:plan_id>/kpis/<int:kpi_id>/delete/", kpis.kpi_delete, name="kpi_delete"),
     path(
         "plans/<int:plan_id>/kpis/<int:kpi_id>/values/",
-        evidence.kpi_value_add,
+        kpis.kpi_value_add,
         name="kpi_value_add",
     ),
     path(
         "plans/<int:plan_id>/kpis/<int:kpi_id>/values/<int:value_id>/delete/",
-        evidence.kpi_value_delete,
+        kpis.kpi_value_delete,
         name="kpi_value_delete",
     ),
+    # Evidence: a theme's items, the checklist, figures, context, actions, savings, barriers,
+    # partners and strategy links
     path(
         "plans/<int:plan_id>/themes/<int:theme_number>/evidence/",
         evidence.theme_evidence,
@@ -70,29 +72,60 @@ urlpatterns = [
     path("plans/<int:plan_id>/spend-figures/", evidence.spend_figures_edit, name="spend_figures"),
     path("plans/<int:plan_id>/context/", evidence.plan_context, name="context"),
     path("plans/<int:plan_id>/cost/", evidence.plan_cost_edit, name="plan_cost"),
-    *(
-        route
-        for kind in evidence.KINDS
-        for route in (
-            path(
-                f"plans/<int:plan_id>/{kind}/add/",
-                evidence.item_add,
-                {"kind": kind},
-                name=f"{kind}_add",
-            ),
-            path(
-                f"plans/<int:plan_id>/{kind}/<int:item_id>/change/",
-                evidence.item_edit,
-                {"kind": kind},
-                name=f"{kind}_edit",
-            ),
-            path(
-                f"plans/<int:plan_id>/{kind}/<int:item_id>/delete/",
-                evidence.item_delete,
-                {"kind": kind},
-                name=f"{kind}_delete",
-            ),
-        )
+    path("plans/<int:plan_id>/actions/add/", evidence.action_add, name="actions_add"),
+    path(
+        "plans/<int:plan_id>/actions/<int:action_id>/change/",
+        evidence.action_edit,
+        name="actions_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/actions/<int:action_id>/delete/",
+        evidence.action_delete,
+        name="actions_delete",
+    ),
+    path("plans/<int:plan_id>/savings/add/", evidence.saving_add, name="savings_add"),
+    path(
+        "plans/<int:plan_id>/savings/<int:saving_id>/change/",
+        evidence.saving_edit,
+        name="savings_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/savings/<int:saving_id>/delete/",
+        evidence.saving_delete,
+        name="savings_delete",
+    ),
+    path("plans/<int:plan_id>/barriers/add/", evidence.barrier_add, name="barriers_add"),
+    path(
+        "plans/<int:plan_id>/barriers/<int:barrier_id>/change/",
+        evidence.barrier_edit,
+        name="barriers_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/barriers/<int:barrier_id>/delete/",
+        evidence.barrier_delete,
+        name="barriers_delete",
+    ),
+    path("plans/<int:plan_id>/partners/add/", evidence.partner_add, name="partners_add"),
+    path(
+        "plans/<int:plan_id>/partners/<int:partner_id>/change/",
+        evidence.partner_edit,
+        name="partners_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/partners/<int:partner_id>/delete/",
+        evidence.partner_delete,
+        name="partners_delete",
+    ),
+    path("plans/<int:plan_id>/strategies/add/", evidence.strategy_add, name="strategies_add"),
+    path(
+        "plans/<int:plan_id>/strategies/<int:strategy_id>/change/",
+        evidence.strategy_edit,
+        name="strategies_edit",
+    ),
+    path(
+        "plans/<int:plan_id>/strategies/<int:strategy_id>/delete/",
+        evidence.strategy_delete,
+        name="strategies_delete",
     ),
     # Submission progress, and the published plan for residents
     path(

@@ -2,7 +2,9 @@ import factory
 from django.utils import timezone
 
 from councils.models import Council, Membership, User
-from plans.models import Plan, Round, Theme, ThemeSection
+from plans.letter_2024 import THEMES_2024
+from plans.models import GuidingQuestion, Plan, Round, Theme, ThemeSection
+from plans.rounds import round_seed_themes
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -50,7 +52,8 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 
 class RoundFactory(factory.django.DjangoModelFactory):
-    """An open round with the 2024 letter's four themes (three questions each)."""
+    """An open round with the 2024 letter's themes and questions (`themes=[...]` gives others,
+    `themes=False` none)."""
 
     class Meta:
         model = Round
@@ -66,18 +69,9 @@ class RoundFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         if not create or extracted is False:
             return
-        from plans.letter_2024 import THEMES_2024
-
-        for definition in THEMES_2024:
-            theme = Theme.objects.create(
-                round=self,
-                number=definition["number"],
-                title=definition["title"],
-                short_title=definition["short_title"],
-                introduction=definition["introduction"],
-            )
-            for number, text in enumerate(definition["questions"], start=1):
-                theme.questions.create(number=number, text=text)
+        round_seed_themes(
+            self, extracted or THEMES_2024, Theme=Theme, GuidingQuestion=GuidingQuestion
+        )
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

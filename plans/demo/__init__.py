@@ -29,6 +29,7 @@ from plans.models import (
     Theme,
     ThemeSection,
 )
+from plans.rounds import round_seed_themes
 from plans.services.drafting import plan_start, section_save
 from plans.services.signoff import (
     decision_record_save,
@@ -75,20 +76,7 @@ def _user(email: str, full_name: str, **extra) -> User:
 def _open_round() -> Round:
     values = dict(OPEN_ROUND)
     round_, _ = Round.objects.update_or_create(slug=values.pop("slug"), defaults=values)
-    for definition in THEMES_2024:
-        theme, _ = Theme.objects.update_or_create(
-            round=round_,
-            number=definition["number"],
-            defaults={
-                "title": definition["title"],
-                "short_title": definition["short_title"],
-                "introduction": definition["introduction"],
-            },
-        )
-        for number, text in enumerate(definition["questions"], start=1):
-            GuidingQuestion.objects.update_or_create(
-                theme=theme, number=number, defaults={"text": text}
-            )
+    round_seed_themes(round_, THEMES_2024, Theme=Theme, GuidingQuestion=GuidingQuestion)
     return round_
 
 

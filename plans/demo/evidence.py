@@ -14,6 +14,7 @@ from decimal import Decimal as D
 from plans import kpi as kpi_rules
 from plans.models import GuidingQuestion, Plan
 from plans.services import evidence as services
+from plans.services import kpis
 
 LGA = "LGA October 2021"
 
@@ -606,11 +607,11 @@ def demo_evidence_seed(plan: Plan, officer) -> None:
     if data is None:
         return
     for item in data.get("kpis", []):
-        kpi = services.kpi_create(
+        kpi = kpis.kpi_create(
             plan_id=plan.pk, theme_number=item["theme"], fields=item["fields"], user=officer
         )
         for period, value in item["values"]:
-            services.kpi_value_set(
+            kpis.kpi_value_set(
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
                 base_version=kpi.version,
@@ -627,11 +628,8 @@ def demo_evidence_seed(plan: Plan, officer) -> None:
         services.saving_create(
             plan_id=plan.pk, theme_number=item["theme"], fields=item["fields"], user=officer
         )
-    barrier_theme = plan.round.themes.order_by("number").last().number
     for fields in data.get("barriers", []):
-        services.barrier_create(
-            plan_id=plan.pk, theme_number=barrier_theme, fields=fields, user=officer
-        )
+        services.barrier_create(plan_id=plan.pk, fields=fields, user=officer)
     version = 0
     if "figures" in data:
         version = services.spend_figures_save(

@@ -1,103 +1,14 @@
-"""Forms for a plan's evidence. They validate input only; services make the change."""
+"""Forms for a plan's evidence other than KPIs. They parse what was typed (types, required
+fields, formats) and present it; what the values may be is the services' rule
+(plans.services.evidence), shown next to the field by the view."""
 
-from datetime import date
-from decimal import Decimal, InvalidOperation
-
-from crispy_forms_gds.fields import DateInputField
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from plans import kpi as kpi_rules
-from plans.kpi_import import read_csv
-from plans.models import KPI, Action, Barrier, Partner, SavingsCommitment
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-MAX_FIGURE = Decimal("999999999999.99")
-
-
-def _yes_no(value) -> bool:
-    return value == "yes"
-
-
-class FigureField(forms.CharField):
-    """A number typed as people type it ("£6,000,000", "64.56%", "1,200"), as a Decimal.
-
-    Messages name the thing ("Enter the target", "The target must be a number").
-    """
-
-    def __init__(self, *, noun: str, minimum=None, maximum=None, whole=False, example="", **kwargs):
-        self.noun, self.minimum, self.maximum, self.whole = noun, minimum, maximum, whole
-        self.example = example
-        kwargs.setdefault("error_messages", {"required": f"Enter {noun}"})
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        text = super().to_python(value)
-        if text in self.empty_values:
-            return None
-        cleaned = text.replace(",", "").replace("£", "").removesuffix("%").strip()
-        subject = self.noun.removeprefix("the ").removeprefix("an ").removeprefix("a ")
-        subject = subject[:1].upper() + subject[1:]
-        like = f", like {self.example}" if self.example else ""
-        try:
-            number = Decimal(cleaned)
-        except InvalidOperation:
-            kind = "a whole number" if self.whole else "a number"
-            raise ValidationError(f"{subject} must be {kind}{like}", code="invalid") from None
-        if not number.is_finite() or abs(number) > MAX_FIGURE:
-            raise ValidationError(f"{subject} must be a number{like}", code="invalid")
-        if self.whole and number != number.to_integral_value():
-            raise ValidationError(f"{subject} must be a whole number{like}", code="invalid")
-        if self.minimum is not None and self.maximum is not None:
-            if not self.minimum <= number <= self.maximum:
-                raise ValidationError(
-                    f"{subject} must be between {self.minimum} and {self.maximum}",
-                    code="out_of_range",
-                )
-        elif self.minimum is not None and number < self.minimum:
-            amount = f"£{self.minimum}" if "£" in self.example else f"{self.minimum}"
-            raise ValidationError(f"{subject} must be {amount} or more", code="out_of_range")
-        return int(number) if self.whole else number.quantize(Decimal("0.01"))
-
-
-class MoneyField(FigureField):
-    def __init__(self, *, noun: str, **kwargs):
-        super().__init__(noun=noun, minimum=Decimal(0), example="£2,500", **kwargs)
-
-
-class PercentField(FigureField):
-    def __init__(self, *, noun: str, **kwargs):
-        super().__init__(
-            noun=noun, minimum=Decimal(0), maximum=Decimal(100), example="4.96", **kwargs
-        )
-
-
-class MilestoneDateField(DateInputField):
-    """The GOV.UK date input, with messages that say what to fix."""
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self.error_messages["required"] = "Enter the milestone date"
-        self.error_messages["incomplete"] = "The milestone date must include a day, month and year"
-        for sub_field, name in zip(self.fields, ("day", "month", "year"), strict=True):
-            sub_field.error_messages["incomplete"] = f"The milestone date must include a {name}"
-            sub_field.validators = []
-
-    def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
-            return None
-        try:
-            day, month, year = int(day), int(month), int(year)
-            if year < 1900 or year > 2100:
-                raise ValueError
-            return date(year, month, day)
-        except ValueError:
-            raise ValidationError(
-                "The milestone date must be a real date", code="invalid"
-            ) from None
+from plans.forms.fields import YES_NO, FigureField, GovukDateField, MoneyField, PercentField, yes_no
+from plans.models import Action, Barrier, Partner, SavingsCommitment
 
 
 class VersionedForm(forms.Form):
@@ -115,235 +26,30 @@ class ThemeChoiceMixin:
         self.fields["theme"].choices = [("", "Select a theme")] + [
             (theme.number, f"{theme.number}. {theme.short_title}") for theme in themes
         ]
+        self.fields["theme"].error_messages["invalid_choice"] = "Select a theme"
 
 
-class KpiForm(ThemeChoiceMixin, VersionedForm):
-    theme = forms.TypedChoiceField(
-        label="Theme", coerce=int, error_messages={"required": "Select a theme"}
-    )
-    code = forms.CharField(
-        label="Code",
-        max_length=30,
-        help_text="The reference your council uses, for example LPI CS 1 or NI 157a.",
-        error_messages={
-            "required": "Enter the KPI code",
-            "max_length": "The code must be 30 characters or fewer",
-        },
-    )
-    name = forms.CharField(
-        label="Short name",
-        max_length=200,
-        help_text="For example Percentage of phone calls answered within 20 seconds.",
-        error_messages={
-            "required": "Enter the short name",
-            "max_length": "The short name must be 200 characters or fewer",
-        },
-    )
-    unit = forms.ChoiceField(
-        label="Unit",
-        choices=KPI.Unit.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select the unit"},
-    )
-    frequency = forms.ChoiceField(
-        label="How often is it measured?",
-        choices=KPI.Frequency.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select how often it is measured"},
-    )
-    higher_is_better = forms.TypedChoiceField(
-        label="Is a higher value better?",
-        choices=[("yes", "Yes, higher is better"), ("no", "No, lower is better")],
-        coerce=_yes_no,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select whether a higher value is better"},
-    )
-    target_value = FigureField(label="Target", noun="the target", example="80")
-    tolerance = FigureField(
-        label="Tolerance",
-        noun="the tolerance",
-        minimum=Decimal(0),
-        example="5",
-        help_text="How far short of the target still counts as Caution rather than Requires "
-        "attention, in the same unit. Enter 0 for none.",
-    )
-    baseline_value = FigureField(
-        label="Baseline value (optional)", noun="the baseline value", required=False, example="62.9"
-    )
-    baseline_period = forms.CharField(
-        label="Baseline period (optional)",
-        max_length=50,
-        required=False,
-        help_text="For example Q3 2008-09 or 2021.",
-        error_messages={"max_length": "The baseline period must be 50 characters or fewer"},
-    )
-    benchmark_value = FigureField(
-        label="Benchmark value (optional)",
-        noun="the benchmark value",
-        required=False,
-        example="56",
-        help_text="A comparable figure, for example the LGA's national survey result.",
-    )
-    benchmark_label = forms.CharField(
-        label="Benchmark source (optional)",
-        max_length=100,
-        required=False,
-        help_text="For example LGA October 2021.",
-        error_messages={"max_length": "The benchmark source must be 100 characters or fewer"},
-    )
-    data_owner = forms.CharField(label="Data owner (optional)", max_length=200, required=False)
-    data_provider = forms.CharField(
-        label="Data provider (optional)", max_length=200, required=False
-    )
-    commentary = forms.CharField(
-        label="Commentary on the latest period (optional)",
-        required=False,
-        max_length=3000,
-        widget=forms.Textarea,
-        help_text="What explains the latest figure and what you are doing about it.",
-        error_messages={"max_length": "The commentary must be 3,000 characters or fewer"},
-    )
+class ThemeQueryForm(forms.Form):
+    """Reads `?theme=` on an add page: which of the round's themes to preselect.
 
-    FIELDS = (
-        "code",
-        "name",
-        "unit",
-        "frequency",
-        "higher_is_better",
-        "target_value",
-        "tolerance",
-        "baseline_value",
-        "baseline_period",
-        "benchmark_value",
-        "benchmark_label",
-        "data_owner",
-        "data_provider",
-        "commentary",
-    )
+    The link from a theme's page adds it, so it is a convenience, not an input: anything that is
+    not one of the round's theme numbers ("²", a 5,000-digit number, 9 in a round of four
+    themes) is ignored, and the page shows no theme selected, as if none had been asked for.
+    """
 
-    def __init__(self, *args, themes, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._theme_choices(themes)
-        self._helper(
-            Field.select("theme"),
-            Field.text("code", field_width=10),
-            Field.text("name"),
-            Field.radios("unit", legend_size=Size.SMALL, small=True),
-            Field.radios("frequency", legend_size=Size.SMALL, small=True),
-            Field.radios("higher_is_better", legend_size=Size.SMALL, small=True, inline=True),
-            Field.text("target_value", field_width=10),
-            Field.text("tolerance", field_width=10),
-            Field.text("baseline_value", field_width=10),
-            Field.text("baseline_period", field_width=20),
-            Field.text("benchmark_value", field_width=10),
-            Field.text("benchmark_label", field_width=20),
-            Field.text("data_owner"),
-            Field.text("data_provider"),
-            Field.textarea("commentary", rows=4, max_characters=3000),
-            button="Save KPI",
-        )
+    theme = forms.TypedChoiceField(coerce=int, required=False)
 
-    def clean(self):
-        cleaned = super().clean()
-        unit = cleaned.get("unit")
-        for name, noun in (
-            ("target_value", "target"),
-            ("baseline_value", "baseline value"),
-            ("benchmark_value", "benchmark value"),
-        ):
-            value = cleaned.get(name)
-            if unit == KPI.Unit.PERCENT and value is not None and not 0 <= value <= 100:
-                self.add_error(
-                    name,
-                    ValidationError(
-                        f"The {noun} must be between 0 and 100 for a percentage",
-                        code="out_of_range",
-                    ),
-                )
-            elif unit in ("pounds", "days", "hours") and value is not None and value < 0:
-                self.add_error(
-                    name, ValidationError(f"The {noun} must be 0 or more", code="out_of_range")
-                )
-        return cleaned
-
-    def clean_code(self):
-        code = " ".join(self.cleaned_data["code"].split())
-        # Spreadsheets treat a cell starting with = + - @ as a formula.
-        if not code[:1].isalnum():
-            raise ValidationError("The code must start with a letter or a number", code="invalid")
-        return code
-
-    def model_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.FIELDS}
+    def __init__(self, query, *, themes):
+        super().__init__(query)
+        self.fields["theme"].choices = [(theme.number, theme.number) for theme in themes]
 
     @classmethod
-    def initial_for(cls, kpi: KPI) -> dict:
-        initial = {name: getattr(kpi, name) for name in cls.FIELDS}
-        initial["higher_is_better"] = "yes" if kpi.higher_is_better else "no"
-        initial["theme"] = kpi.theme.number
-        initial["base_version"] = kpi.version
-        for name in ("target_value", "tolerance", "baseline_value", "benchmark_value"):
-            if initial[name] is not None:
-                initial[name] = kpi_rules.format_value(initial[name], "number").replace(",", "")
-        return initial
-
-
-class KpiValueForm(VersionedForm):
-    period = forms.CharField(
-        label="Period",
-        max_length=30,
-        error_messages={"required": "Enter the period"},
-    )
-    value = FigureField(label="Value", noun="the value", example="64.56")
-
-    def __init__(self, *args, kpi: KPI, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kpi = kpi
-        example = kpi_rules.PERIOD_EXAMPLES[kpi.frequency]
-        self.fields["period"].help_text = f"For example {example}."
-        self._helper(
-            Field.text("period", field_width=10),
-            Field.text("value", field_width=10),
-            button="Save value",
-        )
-
-    def clean_period(self):
-        text = self.cleaned_data["period"]
-        start = kpi_rules.parse_period(self.kpi.frequency, text)
-        if start is None:
-            example = kpi_rules.PERIOD_EXAMPLES[self.kpi.frequency]
-            raise ValidationError(
-                f"Enter a {self.kpi.get_frequency_display().lower()} period, like {example}",
-                code="invalid_period",
-            )
-        return start
-
-    def clean_value(self):
-        value = self.cleaned_data["value"]
-        problem = kpi_rules.value_problem(value, self.kpi.unit)
-        if problem:
-            raise ValidationError(problem, code="out_of_range")
-        return value
-
-
-class KpiImportForm(forms.Form):
-    file = forms.FileField(
-        label="Upload a CSV file",
-        help_text="Columns kpi_code, period and value. Up to 5,000 rows and 2MB.",
-        error_messages={"required": "Select a CSV file", "empty": "The selected file is empty"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.layout = Layout(Field("file"), Button("upload", "Upload and check"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".csv"):
-            raise ValidationError("The selected file must be a CSV", code="not_csv")
-        self.rows = read_csv(upload)
-        return upload
+    def theme_number(cls, query, *, themes) -> int | None:
+        """The asked-for theme's number, or None when none (or no real one) was asked for."""
+        form = cls(query, themes=themes)
+        if not form.is_valid():
+            return None
+        return form.cleaned_data["theme"] or None
 
 
 class ActionForm(ThemeChoiceMixin, VersionedForm):
@@ -372,7 +78,8 @@ class ActionForm(ThemeChoiceMixin, VersionedForm):
         required=False,
         help_text="For example Commercial and income.",
     )
-    milestone_date = MilestoneDateField(
+    milestone_date = GovukDateField(
+        noun="the milestone date",
         label="Milestone date (optional)",
         required=False,
         require_all_fields=False,
@@ -426,22 +133,8 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
     )
     workstream = forms.CharField(label="Workstream (optional)", max_length=100, required=False)
     amount = MoneyField(label="Amount in pounds", noun="the amount in pounds")
-    start_year = FigureField(
-        label="Start year",
-        noun="the start year",
-        whole=True,
-        minimum=2000,
-        maximum=2100,
-        example="2024",
-    )
-    end_year = FigureField(
-        label="End year",
-        noun="the end year",
-        whole=True,
-        minimum=2000,
-        maximum=2100,
-        example="2029",
-    )
+    start_year = FigureField(label="Start year", noun="the start year", whole=True, example="2024")
+    end_year = FigureField(label="End year", noun="the end year", whole=True, example="2029")
     period_label = forms.CharField(
         label="Period in words (optional)",
         max_length=100,
@@ -451,7 +144,7 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
     is_cashable = forms.TypedChoiceField(
         label="Is the saving cashable?",
         choices=YES_NO,
-        coerce=_yes_no,
+        coerce=yes_no,
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the saving is cashable"},
     )
@@ -480,18 +173,6 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
             Field.radios("is_cashable", legend_size=Size.SMALL, small=True, inline=True),
             button="Save savings commitment",
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_year"), cleaned.get("end_year")
-        if start is not None and end is not None and end < start:
-            self.add_error(
-                "end_year",
-                ValidationError(
-                    "The end year must be the same as or after the start year", code="before_start"
-                ),
-            )
-        return cleaned
 
     def model_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.FIELDS}
@@ -639,7 +320,6 @@ class SpendFiguresForm(VersionedForm):
         label="How many consultants or agency staff have been in post for over a year? (optional)",
         noun="the number of consultants or agency staff",
         whole=True,
-        minimum=0,
         required=False,
         example="3",
     )
@@ -651,7 +331,6 @@ class SpendFiguresForm(VersionedForm):
     edi_hours = FigureField(
         label="Staff time on EDI a year, in hours (optional)",
         noun="EDI time",
-        minimum=0,
         required=False,
         example="120",
     )
@@ -659,7 +338,6 @@ class SpendFiguresForm(VersionedForm):
         label="How many EDI champions do you have? (optional)",
         noun="the number of EDI champions",
         whole=True,
-        minimum=0,
         required=False,
         example="1",
     )
@@ -710,6 +388,8 @@ class SpendFiguresForm(VersionedForm):
 
 
 class PlanCostForm(VersionedForm):
+    FIELDS = ("plan_cost", "plan_cost_note")
+
     plan_cost = MoneyField(
         label="What did producing this plan cost, in pounds? (optional)",
         noun="the cost",

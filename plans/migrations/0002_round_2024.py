@@ -3,6 +3,7 @@ from datetime import datetime
 from django.db import migrations
 
 from plans.letter_2024 import ROUND_2024, THEMES_2024
+from plans.rounds import round_seed_themes
 
 
 def seed(apps, schema_editor):
@@ -13,21 +14,7 @@ def seed(apps, schema_editor):
     values["opens_at"] = datetime.fromisoformat(values["opens_at"])
     values["deadline"] = datetime.fromisoformat(values["deadline"])
     round_, _ = Round.objects.update_or_create(slug=values.pop("slug"), defaults=values)
-    for definition in THEMES_2024:
-        theme, _ = Theme.objects.update_or_create(
-            round=round_,
-            number=definition["number"],
-            defaults={
-                "title": definition["title"],
-                "short_title": definition["short_title"],
-                "introduction": definition["introduction"],
-            },
-        )
-        for number, text in enumerate(definition["questions"], start=1):
-            GuidingQuestion.objects.update_or_create(
-                theme=theme, number=number, defaults={"text": text}
-            )
-
+    round_seed_themes(round_, THEMES_2024, Theme=Theme, GuidingQuestion=GuidingQuestion)
 
 class Migration(migrations.Migration):
     dependencies = [("plans", "0001_initial")]

@@ -49,12 +49,23 @@ class Theme(models.Model):
     introduction = models.TextField(
         "introduction", blank=True, help_text="Any words the letter puts before the questions."
     )
+    collects_barriers = models.BooleanField(
+        "collects barriers",
+        default=False,
+        help_text="Plans list the barriers the government could help remove under this theme "
+        "(at most one theme a round).",
+    )
 
     class Meta:
         verbose_name = "theme"
         ordering = ["round", "number"]
         constraints = [
             models.UniqueConstraint(fields=["round", "number"], name="theme_unique_number"),
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=models.Q(collects_barriers=True),
+                name="theme_one_barriers_theme_per_round",
+            ),
         ]
 
     def __str__(self):

@@ -122,6 +122,11 @@ def theme_for_plan(*, plan: Plan, theme_number: int) -> Theme:
     return get_object_or_404(Theme, round_id=plan.round_id, number=theme_number)
 
 
+def barriers_theme_for_plan(*, plan: Plan) -> Theme:
+    """The plan round's theme that collects barriers, or 404 when the round asks for none."""
+    return get_object_or_404(Theme, round_id=plan.round_id, collects_barriers=True)
+
+
 def themes_of_plan(*, plan: Plan) -> QuerySet[Theme]:
     return Theme.objects.filter(round_id=plan.round_id).order_by("number")
 
@@ -183,6 +188,7 @@ def plan_attach_evidence(plan: Plan) -> Plan:
 
 __all__ = [
     "PlanEvidence",
+    "barriers_theme_for_plan",
     "ThemeEvidence",
     "item_for_plan",
     "kpi_for_plan",

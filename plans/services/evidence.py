@@ -1,15 +1,16 @@
-"""Changes to a plan's evidence: KPIs and their values, actions, savings, barriers, figures,
+"""Changes to a plan's evidence other than KPIs: actions, savings, barriers, spend figures,
 partners, strategy links, the plan's cost and the guiding-question checklist.
 
-Every function here locks the plan row, refuses a plan that is no longer a draft
-(code "invalid_transition"), checks `plan_edit`, refuses a stale `base_version` (EvidenceConflict,
-code "edit_conflict", carrying the newer saved item), validates the item against the database's
-own rules and records a revision, so every change is in the plan's history.
+Every function here (and in plans.services.kpis, which shares the machinery below) locks the
+plan row, refuses a plan whose state no longer allows changes (`invalid_transition`), checks
+`plan_edit`, refuses a stale `base_version` (EvidenceConflict, code "edit_conflict",
+carrying the newer saved item), checks the item against the rules below (errors keyed by field:
+this is the one home of those rules, forms only parse) and records a revision, so every change
+is in the plan's history.
 """
 
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,14 +19,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from councils import permissions
-from plans import kpi as kpi_rules
-from plans.kpi_import import ImportRow, validate_rows
 from plans.models import (
-    KPI,
     Action,
     Barrier,
     GuidingQuestion,
-    KpiValue,
     Partner,
     Plan,
     QuestionCoverage,
@@ -35,14 +32,15 @@ from plans.models import (
     Theme,
 )
 from plans.services.drafting import EditConflict
-from plans.services.revisions import plan_record_change
+from plans.services.errors import field_error
+from plans.services.revisions import plan_ensure_editable, plan_record_change
 
 
 class EvidenceConflict(EditConflict):
     """Someone else saved the same item since the editor loaded it; nothing was changed."""
 
     def __init__(self, *, current, what: str = "item"):
-        self.current = current
+        self.current, self.what = current, what
         ValidationError.__init__(
             self,
             f"Someone else changed this {what} while you were editing it",
@@ -52,24 +50,6 @@ class EvidenceConflict(EditConflict):
 
 # Fields an officer may set on each kind of item; everything else is the service's business.
 EDITABLE_FIELDS: dict[type[models.Model], frozenset[str]] = {
-    KPI: frozenset(
-        {
-            "code",
-            "name",
-            "unit",
-            "frequency",
-            "higher_is_better",
-            "baseline_value",
-            "baseline_period",
-            "target_value",
-            "tolerance",
-            "benchmark_value",
-            "benchmark_label",
-            "data_owner",
-            "data_provider",
-            "commentary",
-        }
-    ),
     Action: frozenset({"kind", "description", "workstream", "milestone_date", "owner", "status"}),
     SavingsCommitment: frozenset(
         {
@@ -90,7 +70,6 @@ FIGURE_FIELDS = frozenset(SpendFigures.FIGURE_FIELDS) | {"notes"}
 COST_FIELDS = frozenset({"plan_cost", "plan_cost_note"})
 
 WHAT = {
-    KPI: "KPI",
     Action: "action",
     SavingsCommitment: "savings commitment",
     Barrier: "barrier",
@@ -99,27 +78,50 @@ WHAT = {
     SpendFigures: "set of figures",
 }
 
+# The rules for what an officer types, each in one place.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_MILESTONE_YEAR, LAST_MILESTONE_YEAR = 1900, 2100
+PERCENT_FIGURES = {
+    "agency_percent": "Agency spend",
+    "consultancy_percent": "Consultancy spend",
+    "facility_time_percent": "Facility time",
+}
+NOT_NEGATIVE_FIGURES = {
+    "long_term_contractors": ("The number of consultants or agency staff", ""),
+    "edi_spend": ("EDI spend", "£"),
+    "edi_hours": ("EDI time", ""),
+    "edi_champions": ("The number of EDI champions", ""),
+    "plan_cost": ("The cost", "£"),
+}
+
 
 @contextmanager
-def _editing(*, plan_id: int, user):
-    """Lock the plan row for the whole change and check it may still be edited by this user."""
+def plan_locked_for_evidence(*, plan_id: int, user):
+    """Lock the plan row for the whole change; the user must be allowed to edit the plan (403)
+    and its state must still allow changes (409), checked in that order as on the pages."""
     with transaction.atomic():
         plan = (
             Plan.objects.select_for_update(of=("self",))
             .select_related("council", "round")
             .get(pk=plan_id)
         )
-        if not plan.is_editable:
-            raise ValidationError(
-                f"This plan is {plan.get_status_display().lower()}, so it can no longer be changed",
-                code="invalid_transition",
-            )
         permissions.require(user, "plan_edit", plan)
+        plan_ensure_editable(plan)
         yield plan
 
 
-def _check_fields(model, fields: dict) -> None:
-    unknown = set(fields) - EDITABLE_FIELDS.get(model, FIGURE_FIELDS | COST_FIELDS)
+def evidence_item_locked(model, *, plan: Plan, item_id: int, base_version: int):
+    """The plan's item, locked; EvidenceConflict when someone saved it since `base_version`."""
+    item = model.objects.select_for_update(of=("self",)).filter(pk=item_id, plan=plan).first()
+    if item is None:
+        raise model.DoesNotExist(f"No {model._meta.verbose_name} {item_id} in plan {plan.pk}")
+    if item.version != base_version:
+        raise EvidenceConflict(current=item, what=WHAT.get(model, model._meta.verbose_name))
+    return item
+
+
+def _check_fields(model, fields: dict, allowed: frozenset[str]) -> None:
+    unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"{model.__name__} has no editable fields {sorted(unknown)}")
 
@@ -127,57 +129,112 @@ def _check_fields(model, fields: dict) -> None:
 def _theme(plan: Plan, theme_number: int) -> Theme:
     theme = Theme.objects.filter(round_id=plan.round_id, number=theme_number).first()
     if theme is None:
-        raise ValidationError({"theme": "Select a theme"}, code="invalid_theme")
+        raise field_error("theme", "Select a theme", code="invalid_theme")
     return theme
 
 
-def _validate(item: models.Model) -> None:
-    """The model's own field rules and database constraints, as field errors."""
-    item.full_clean()
-
-
-def _validate_kpi(kpi: KPI) -> None:
-    errors = {}
-    if KPI.objects.filter(plan_id=kpi.plan_id, code__iexact=kpi.code).exclude(pk=kpi.pk).exists():
-        errors["code"] = ValidationError(
-            f"You already have a KPI with the code {kpi.code}", code="duplicate_code"
-        )
-    for name in ("baseline_value", "target_value", "benchmark_value"):
-        problem = kpi_rules.value_problem(getattr(kpi, name), kpi.unit)
-        if problem:
-            errors[name] = ValidationError(problem, code="out_of_range")
-    if errors:
-        raise ValidationError(errors)
+def _barriers_theme(plan: Plan) -> Theme:
+    theme = Theme.objects.filter(round_id=plan.round_id, collects_barriers=True).first()
+    if theme is None:
+        raise ValidationError("This round does not ask for barriers", code="no_barriers_theme")
+    return theme
 
 
 def _unchanged(item, fields: dict) -> bool:
     return all(getattr(item, name) == value for name, value in fields.items())
 
 
-def _create(*, model, plan_id: int, user, fields: dict, summary: Callable, **extra):
-    _check_fields(model, fields)
-    with _editing(plan_id=plan_id, user=user) as plan:
-        if "theme_number" in extra:
-            extra["theme"] = _theme(plan, extra.pop("theme_number"))
+def raise_problems(problems: dict[str, ValidationError]) -> None:
+    """Raise the problems found in what the officer typed, keyed by field, if there are any."""
+    if problems:
+        raise ValidationError(problems)
+
+
+def _not_negative(problems: dict, name: str, value, subject: str, prefix: str = "") -> None:
+    if value is not None and value < 0:
+        problems[name] = ValidationError(
+            f"{subject} must be {prefix}0 or more", code="out_of_range"
+        )
+
+
+def _action_problems(action: Action) -> dict:
+    problems = {}
+    milestone: date | None = action.milestone_date
+    if milestone and not FIRST_MILESTONE_YEAR <= milestone.year <= LAST_MILESTONE_YEAR:
+        problems["milestone_date"] = ValidationError(
+            f"The milestone date must be between {FIRST_MILESTONE_YEAR} and {LAST_MILESTONE_YEAR}",
+            code="out_of_range",
+        )
+    return problems
+
+
+def _saving_problems(saving: SavingsCommitment) -> dict:
+    problems = {}
+    _not_negative(problems, "amount", saving.amount, "The amount", "£")
+    for name, noun in (("start_year", "start year"), ("end_year", "end year")):
+        year = getattr(saving, name)
+        if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+            problems[name] = ValidationError(
+                f"The {noun} must be between {FIRST_YEAR} and {LAST_YEAR}", code="out_of_range"
+            )
+    start, end = saving.start_year, saving.end_year
+    if "end_year" not in problems and start is not None and end is not None and end < start:
+        problems["end_year"] = ValidationError(
+            "The end year must be the same as or after the start year", code="before_start"
+        )
+    return problems
+
+
+def _figures_problems(figures: SpendFigures) -> dict:
+    problems = {}
+    for name, subject in PERCENT_FIGURES.items():
+        value = getattr(figures, name)
+        if value is not None and not 0 <= value <= 100:
+            problems[name] = ValidationError(
+                f"{subject} must be between 0 and 100", code="out_of_range"
+            )
+    for name, (subject, prefix) in NOT_NEGATIVE_FIGURES.items():
+        _not_negative(problems, name, getattr(figures, name), subject, prefix)
+    return problems
+
+
+def _no_problems(item) -> dict:
+    return {}
+
+
+PROBLEMS: dict[type[models.Model], Callable[[Any], dict]] = {
+    Action: _action_problems,
+    SavingsCommitment: _saving_problems,
+    Barrier: _no_problems,
+    Partner: _no_problems,
+    StrategyLink: _no_problems,
+}
+
+
+def evidence_item_validate(item, problems: dict) -> None:
+    """Refuse the item with the service's own rules (`problems`) and the model's field rules,
+    all at once, keyed by field."""
+    try:
+        item.full_clean(exclude=list(problems))
+    except ValidationError as error:
+        problems = {**error.error_dict, **problems}
+    raise_problems(problems)
+
+
+def evidence_item_create(
+    *, model, plan_id: int, user, fields: dict, summary: Callable, problems: Callable, theme=None
+):
+    """Add an item to the plan (under a theme found by number or by rule); records a revision."""
+    with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
+        extra = {} if theme is None else {"theme": theme(plan)}
         item = model(plan=plan, updated_by=user, **extra, **fields)
-        if model is KPI:
-            _validate_kpi(item)
-        _validate(item)
+        evidence_item_validate(item, problems(item))
         item.save()
         plan_record_change(plan=plan, user=user, summary=summary(item, "Added"))
     return item
 
 
-def _locked_item(model, *, plan: Plan, item_id: int, base_version: int):
-    item = model.objects.select_for_update(of=("self",)).filter(pk=item_id, plan=plan).first()
-    if item is None:
-        raise model.DoesNotExist(f"No {WHAT[model]} {item_id} in plan {plan.pk}")
-    if item.version != base_version:
-        raise EvidenceConflict(current=item, what=WHAT[model])
-    return item
-
-
-def _update(
+def evidence_item_update(
     *,
     model,
     plan_id: int,
@@ -186,29 +243,22 @@ def _update(
     user,
     fields: dict,
     summary: Callable,
-    theme_number: int | None = None,
+    problems: Callable,
+    theme=None,
+    before_change: Callable | None = None,
 ):
-    _check_fields(model, fields)
-    with _editing(plan_id=plan_id, user=user) as plan:
-        item = _locked_item(model, plan=plan, item_id=item_id, base_version=base_version)
-        if theme_number is not None:
-            fields = {**fields, "theme": _theme(plan, theme_number)}
+    """Change an item unless someone saved it since `base_version`; records a revision."""
+    with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
+        item = evidence_item_locked(model, plan=plan, item_id=item_id, base_version=base_version)
+        if theme is not None:
+            fields = {**fields, "theme": theme(plan)}
         if _unchanged(item, fields):
             return item
-        if model is KPI and "frequency" in fields and fields["frequency"] != item.frequency:
-            if item.values.exists():
-                raise ValidationError(
-                    {
-                        "frequency": "You cannot change how often this KPI is measured once it "
-                        "has values. Delete its values first"
-                    },
-                    code="frequency_locked",
-                )
+        if before_change is not None:
+            before_change(item, fields)
         for name, value in fields.items():
             setattr(item, name, value)
-        if model is KPI:
-            _validate_kpi(item)
-        _validate(item)
+        evidence_item_validate(item, problems(item))
         item.version += 1
         item.updated_by = user
         item.save()
@@ -216,16 +266,48 @@ def _update(
     return item
 
 
-def _delete(*, model, plan_id: int, item_id: int, base_version: int, user, summary: Callable):
-    with _editing(plan_id=plan_id, user=user) as plan:
-        item = _locked_item(model, plan=plan, item_id=item_id, base_version=base_version)
+def evidence_item_delete(
+    *, model, plan_id: int, item_id: int, base_version: int, user, summary: Callable
+) -> None:
+    """Delete an item unless someone saved it since `base_version`; records a revision."""
+    with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
+        item = evidence_item_locked(model, plan=plan, item_id=item_id, base_version=base_version)
         text = summary(item, "Removed")
         item.delete()
         plan_record_change(plan=plan, user=user, summary=text)
 
 
-def _kpi_summary(kpi, verb):
-    return f"{verb} KPI {kpi.code}"
+def theme_numbered(theme_number: int) -> Callable[[Plan], Theme]:
+    """Finds the plan round's theme with that number (a field error on `theme` if none)."""
+    return lambda plan: _theme(plan, theme_number)
+
+
+def _create(*, model, plan_id, user, fields, summary, theme=None):
+    _check_fields(model, fields, EDITABLE_FIELDS[model])
+    return evidence_item_create(
+        model=model,
+        plan_id=plan_id,
+        user=user,
+        fields=fields,
+        summary=summary,
+        problems=PROBLEMS[model],
+        theme=theme,
+    )
+
+
+def _update(*, model, plan_id, item_id, base_version, user, fields, summary, theme=None):
+    _check_fields(model, fields, EDITABLE_FIELDS[model])
+    return evidence_item_update(
+        model=model,
+        plan_id=plan_id,
+        item_id=item_id,
+        base_version=base_version,
+        user=user,
+        fields=fields,
+        summary=summary,
+        problems=PROBLEMS[model],
+        theme=theme,
+    )
 
 
 def _action_summary(action, verb):
@@ -248,163 +330,6 @@ def _strategy_summary(link, verb):
     return f"{verb} the link to {link.title}"
 
 
-# --- KPIs --------------------------------------------------------------------------------------
-
-
-def kpi_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user) -> KPI:
-    """Add a KPI to a theme of the plan; records a revision."""
-    return _create(
-        model=KPI,
-        plan_id=plan_id,
-        user=user,
-        fields=fields,
-        summary=_kpi_summary,
-        theme_number=theme_number,
-    )
-
-
-def kpi_update(
-    *, plan_id: int, kpi_id: int, base_version: int, theme_number: int, fields: dict[str, Any], user
-) -> KPI:
-    """Change a KPI unless someone saved it since `base_version`; records a revision."""
-    return _update(
-        model=KPI,
-        plan_id=plan_id,
-        item_id=kpi_id,
-        base_version=base_version,
-        user=user,
-        fields=fields,
-        summary=_kpi_summary,
-        theme_number=theme_number,
-    )
-
-
-def kpi_delete(*, plan_id: int, kpi_id: int, base_version: int, user) -> None:
-    """Delete a KPI and its values; records a revision."""
-    _delete(
-        model=KPI,
-        plan_id=plan_id,
-        item_id=kpi_id,
-        base_version=base_version,
-        user=user,
-        summary=_kpi_summary,
-    )
-
-
-def kpi_value_set(
-    *, plan_id: int, kpi_id: int, base_version: int, period_start: date, value: Decimal, user
-) -> KpiValue:
-    """Set a KPI's value for one period (adding or replacing it); bumps the KPI's version and
-    records a revision."""
-    with _editing(plan_id=plan_id, user=user) as plan:
-        kpi = _locked_item(KPI, plan=plan, item_id=kpi_id, base_version=base_version)
-        _check_period_and_value(kpi, period_start, value)
-        existing = kpi.values.filter(period_start=period_start).first()
-        if existing is not None and existing.value == value:
-            return existing
-        if existing is None:
-            existing = KpiValue.objects.create(kpi=kpi, period_start=period_start, value=value)
-            verb = "Added"
-        else:
-            existing.value = value
-            existing.save(update_fields=["value"])
-            verb = "Changed"
-        _touch(kpi, user)
-        plan_record_change(
-            plan=plan,
-            user=user,
-            summary=f"{verb} the {kpi.period_label(period_start)} value of KPI {kpi.code}",
-        )
-    return existing
-
-
-def kpi_value_delete(*, plan_id: int, kpi_id: int, value_id: int, base_version: int, user) -> None:
-    """Delete one of a KPI's values; bumps the KPI's version and records a revision."""
-    with _editing(plan_id=plan_id, user=user) as plan:
-        kpi = _locked_item(KPI, plan=plan, item_id=kpi_id, base_version=base_version)
-        value = kpi.values.filter(pk=value_id).first()
-        if value is None:
-            raise KpiValue.DoesNotExist(f"No value {value_id} for KPI {kpi_id}")
-        label = kpi.period_label(value.period_start)
-        value.delete()
-        _touch(kpi, user)
-        plan_record_change(plan=plan, user=user, summary=f"Removed the {label} value of {kpi.code}")
-
-
-def _check_period_and_value(kpi: KPI, period_start: date, value: Decimal) -> None:
-    errors = {}
-    if not kpi_rules.is_period_start(kpi.frequency, period_start):
-        errors["period"] = ValidationError(
-            "Enter a period this KPI is measured in", code="invalid_period"
-        )
-    problem = kpi_rules.value_problem(value, kpi.unit)
-    if problem:
-        errors["value"] = ValidationError(problem, code="out_of_range")
-    if errors:
-        raise ValidationError(errors)
-
-
-def _touch(kpi: KPI, user) -> None:
-    kpi.version += 1
-    kpi.updated_by = user
-    kpi.save(update_fields=["version", "updated_by", "updated_at"])
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    added: int
-    changed: int
-    unchanged: int
-
-    @property
-    def changed_anything(self) -> bool:
-        return bool(self.added or self.changed)
-
-
-def kpi_values_import(*, plan_id: int, rows: list[ImportRow], user) -> ImportResult:
-    """Set many KPI values at once: all rows or none. Raises ValidationError (code
-    "invalid_rows") listing every bad row; a file that changes nothing records no revision."""
-    with _editing(plan_id=plan_id, user=user) as plan:
-        kpis = {
-            kpi.code.casefold(): kpi
-            for kpi in KPI.objects.select_for_update(of=("self",)).filter(plan=plan)
-        }
-        values, errors = validate_rows(rows, kpis)
-        if errors:
-            raise ValidationError(errors, code="invalid_rows")
-        existing = {
-            (value.kpi_id, value.period_start): value
-            for value in KpiValue.objects.filter(kpi__plan=plan)
-        }
-        to_add, to_change, touched = [], [], set()
-        for kpi, period_start, number in values:
-            current = existing.get((kpi.pk, period_start))
-            if current is None:
-                to_add.append(KpiValue(kpi=kpi, period_start=period_start, value=number))
-            elif current.value != number:
-                current.value = number
-                to_change.append(current)
-            else:
-                continue
-            touched.add(kpi.pk)
-        result = ImportResult(
-            added=len(to_add),
-            changed=len(to_change),
-            unchanged=len(values) - len(to_add) - len(to_change),
-        )
-        if not result.changed_anything:
-            return result
-        KpiValue.objects.bulk_create(to_add)
-        KpiValue.objects.bulk_update(to_change, ["value"])
-        KPI.objects.filter(pk__in=touched).update(version=models.F("version") + 1, updated_by=user)
-        plan_record_change(
-            plan=plan,
-            user=user,
-            summary=f"Imported KPI values ({result.added} added, {result.changed} changed)",
-        )
-    return result
-
-
 # --- Actions, savings, barriers ----------------------------------------------------------------
 
 
@@ -416,7 +341,7 @@ def action_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], us
         user=user,
         fields=fields,
         summary=_action_summary,
-        theme_number=theme_number,
+        theme=theme_numbered(theme_number),
     )
 
 
@@ -438,13 +363,13 @@ def action_update(
         user=user,
         fields=fields,
         summary=_action_summary,
-        theme_number=theme_number,
+        theme=theme_numbered(theme_number),
     )
 
 
 def action_delete(*, plan_id: int, action_id: int, base_version: int, user) -> None:
     """Delete an action; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Action,
         plan_id=plan_id,
         item_id=action_id,
@@ -464,7 +389,7 @@ def saving_create(
         user=user,
         fields=fields,
         summary=_saving_summary,
-        theme_number=theme_number,
+        theme=theme_numbered(theme_number),
     )
 
 
@@ -486,13 +411,13 @@ def saving_update(
         user=user,
         fields=fields,
         summary=_saving_summary,
-        theme_number=theme_number,
+        theme=theme_numbered(theme_number),
     )
 
 
 def saving_delete(*, plan_id: int, saving_id: int, base_version: int, user) -> None:
     """Delete a savings commitment; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=SavingsCommitment,
         plan_id=plan_id,
         item_id=saving_id,
@@ -502,26 +427,20 @@ def saving_delete(*, plan_id: int, saving_id: int, base_version: int, user) -> N
     )
 
 
-def barrier_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user) -> Barrier:
-    """Add a barrier; records a revision."""
+def barrier_create(*, plan_id: int, fields: dict[str, Any], user) -> Barrier:
+    """Add a barrier, under the round's theme that collects barriers; records a revision."""
     return _create(
         model=Barrier,
         plan_id=plan_id,
         user=user,
         fields=fields,
         summary=_barrier_summary,
-        theme_number=theme_number,
+        theme=_barriers_theme,
     )
 
 
 def barrier_update(
-    *,
-    plan_id: int,
-    barrier_id: int,
-    base_version: int,
-    theme_number: int,
-    fields: dict[str, Any],
-    user,
+    *, plan_id: int, barrier_id: int, base_version: int, fields: dict[str, Any], user
 ) -> Barrier:
     """Change a barrier unless someone saved it since `base_version`; records a revision."""
     return _update(
@@ -532,13 +451,12 @@ def barrier_update(
         user=user,
         fields=fields,
         summary=_barrier_summary,
-        theme_number=theme_number,
     )
 
 
 def barrier_delete(*, plan_id: int, barrier_id: int, base_version: int, user) -> None:
     """Delete a barrier; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Barrier,
         plan_id=plan_id,
         item_id=barrier_id,
@@ -575,7 +493,7 @@ def partner_update(
 
 def partner_delete(*, plan_id: int, partner_id: int, base_version: int, user) -> None:
     """Delete a partner; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=Partner,
         plan_id=plan_id,
         item_id=partner_id,
@@ -609,7 +527,7 @@ def strategy_update(
 
 def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) -> None:
     """Delete a strategy link; records a revision."""
-    _delete(
+    evidence_item_delete(
         model=StrategyLink,
         plan_id=plan_id,
         item_id=strategy_id,
@@ -623,10 +541,8 @@ def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) 
 
 
 def _figures_save(*, plan_id: int, base_version: int, fields: dict, user, allowed, summary):
-    unknown = set(fields) - allowed
-    if unknown:
-        raise ValueError(f"SpendFigures has no editable fields {sorted(unknown)}")
-    with _editing(plan_id=plan_id, user=user) as plan:
+    _check_fields(SpendFigures, fields, allowed)
+    with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
         figures = SpendFigures.objects.select_for_update(of=("self",)).filter(plan=plan).first()
         current_version = figures.version if figures else 0
         if current_version != base_version:
@@ -637,7 +553,7 @@ def _figures_save(*, plan_id: int, base_version: int, fields: dict, user, allowe
             return figures
         for name, value in fields.items():
             setattr(figures, name, value)
-        _validate(figures)
+        evidence_item_validate(figures, _figures_problems(figures))
         figures.version += 1
         figures.updated_by = user
         figures.save()
@@ -687,7 +603,7 @@ def coverage_save(
     mark that both changed can only have been changed to the same value). Records a revision.
     """
     answered, seen = set(answered), set(seen)
-    with _editing(plan_id=plan_id, user=user) as plan:
+    with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
         theme = _theme(plan, theme_number)
         questions = list(GuidingQuestion.objects.filter(theme=theme).order_by("number"))
         stored = {

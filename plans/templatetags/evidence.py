@@ -1,4 +1,8 @@
-"""KPI charts and figures in templates (the same output in the web page and the printed plan)."""
+"""KPI charts and figures in templates (the same output in the web page and the printed plan).
+
+These only format what the view put in the context: a KPI's values come prefetched by the
+selectors (plans.selectors.evidence.kpis_for_plan), so no tag here reads the database.
+"""
 
 from django import template
 

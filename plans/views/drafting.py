@@ -14,7 +14,7 @@ from plans.diff import diff_contents
 from plans.forms.drafting import CompareRevisionsForm, SectionForm, StartPlanForm
 from plans.services.drafting import EditConflict, plan_start, section_save
 from plans.services.revisions import plan_ensure_editable
-from plans.views.errors import add_service_errors, wrong_state
+from plans.views.errors import add_service_errors, can_change_draft, wrong_state
 from plans.views.signoff import sign_off_panel, sign_off_send_panel
 from plans.views.submission import submission_for_plan_page
 from productivity.http import client_ip, wants_json
@@ -55,16 +55,11 @@ def plan_tasklist(request, plan_id):
             "plan": plan,
             "sections": plan.ordered_sections,
             "completed_count": sum(section.is_complete for section in plan.ordered_sections),
-            "can_edit": _can_edit(request.user, plan),
+            "can_edit": can_change_draft(request.user, plan),
             "sign_off_panel": sign_off_panel(request, plan),
             "submission": submission_for_plan_page(request, plan),
         },
     )
-
-
-def _can_edit(user, plan) -> bool:
-    """Whether to offer "Change" links: the user's role allows it and the plan's state does."""
-    return plan.is_editable and permissions.can(user, "plan_edit", plan)
 
 
 def section_edit(request, plan_id, theme_number):
@@ -166,7 +161,7 @@ def plan_check(request, plan_id):
             "plan": plan,
             "sections": plan.ordered_sections,
             "empty_sections": empty,
-            "can_edit": _can_edit(request.user, plan),
+            "can_edit": can_change_draft(request.user, plan),
             "sign_off_panel": sign_off_send_panel(request, plan),
             "estimate": selectors.page_count_for_plan(plan=plan),
         },

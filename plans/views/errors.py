@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 
+from councils import permissions
 from plans.services.errors import is_invalid_transition
 
 WRONG_STATE = 409
@@ -25,3 +26,9 @@ def wrong_state(request, *, plan, message: str):
     return render(
         request, "plans/wrong_state.html", {"plan": plan, "message": message}, status=WRONG_STATE
     )
+
+
+def can_change_draft(user, plan) -> bool:
+    """Whether a page offers "Change" links: the user's role allows editing (the permission)
+    and the plan's state still does."""
+    return plan.is_editable and permissions.can(user, "plan_edit", plan)

@@ -1,80 +1,108 @@
-"""Pages for a plan's evidence: KPIs, actions, savings, barriers, figures, context and checklist.
+"""Pages for a plan's evidence other than KPIs: actions, savings, barriers, partners, strategy
+links, spend figures, the plan's cost, a theme's evidence, the context page and the checklist.
 
-Every page finds the plan through `plans_visible_to(user)` (another council's plan is a 404),
-every change goes through one service in plans.services.evidence, and a stale or refused save
-re-shows the form with what the officer typed.
+Every page finds the plan through `plans_visible_to(user)` (another council's plan is a 404).
+An add, change or delete page of a plan whose state no longer allows changes is a 409 page
+(`editing`); every change goes through one service in plans.services.evidence, whose refusals
+the view places next to the fields they name, keeping what the officer typed.
 """
 
-from dataclasses import dataclass
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from councils import permissions
-from plans import selectors
-from plans.charts import kpi_summary
 from plans.forms.evidence import (
     ActionForm,
     BarrierForm,
     CoverageForm,
     DeleteForm,
-    KpiForm,
-    KpiImportForm,
-    KpiValueForm,
     PartnerForm,
     PlanCostForm,
     SavingForm,
     SpendFiguresForm,
     StrategyForm,
+    ThemeQueryForm,
 )
-from plans.kpi_import import template_csv
 from plans.models import Action, Barrier, Partner, SavingsCommitment, StrategyLink
+from plans.selectors.drafting import plans_visible_to
+from plans.selectors.evidence import (
+    barriers_theme_for_plan,
+    item_for_plan,
+    plan_evidence,
+    questions_with_coverage,
+    spend_figures_for,
+    theme_for_plan,
+    themes_of_plan,
+)
 from plans.services import evidence as services
 from plans.services.evidence import EvidenceConflict
+from plans.services.revisions import plan_ensure_editable
+from plans.views.errors import add_service_errors, can_change_draft, wrong_state
+
+# --- Shared by the evidence and KPI pages ------------------------------------------------------
 
 
-def _plan(request, plan_id, *, edit: bool = False):
-    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=plan_id)
-    if edit:
+def editing(view):
+    """For an add, change or delete page: the plan (404 if the user may not see it), `plan_edit`
+    required (403), and a 409 page when its state no longer allows changes."""
+
+    @wraps(view)
+    def wrapper(request, plan_id, **kwargs):
+        plan = get_object_or_404(plans_visible_to(request.user), pk=plan_id)
         permissions.require(request.user, "plan_edit", plan)
-    return plan
+        try:
+            plan_ensure_editable(plan)
+        except ValidationError as refused:
+            return wrong_state(request, plan=plan, message=refused.messages[0])
+        return view(request, plan, **kwargs)
+
+    return wrapper
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal next to the fields it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+def viewing(request, plan_id):
+    """The plan for a read-only page, and whether the user may change its evidence."""
+    plan = get_object_or_404(plans_visible_to(request.user), pk=plan_id)
+    return plan, can_change_draft(request.user, plan)
 
 
-def _conflict_form(form_class, data, current_version: int, what: str, **kwargs):
-    """Keep what the user typed; the next save builds on the newer saved item."""
-    data = data.copy()
-    data["base_version"] = str(current_version)
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(
-        None,
-        ValidationError(
-            f"Someone else changed this {what} while you were editing it. Your changes have not "
-            "been saved: check what they saved below, then save again",
-            code="edit_conflict",
-        ),
-    )
-    return form
+def bound_data(request):
+    return request.POST if request.method == "POST" else None
 
 
-def _saved_fields(item, names) -> list[tuple[str, Any]]:
+def place_refusal(form, error: ValidationError) -> int:
+    """Show a service's refusal on the form and return the page's status code. A stale save
+    (409) keeps what the user typed; their next save builds on the newer saved item."""
+    if isinstance(error, EvidenceConflict):
+        form.data = form.data.copy()
+        form.data["base_version"] = str(error.current.version if error.current else 0)
+        form.add_error(
+            None,
+            ValidationError(
+                f"Someone else changed this {error.what} while you were editing it. Your "
+                "changes have not been saved: check what they saved below, then save again",
+                code="edit_conflict",
+            ),
+        )
+        return 409
+    return add_service_errors(form, error)
+
+
+def page_status(form, status: int | None) -> int:
+    """A refusal's status, else 400 for a form with errors, else 200."""
+    if status and status != 200:
+        return status
+    return 400 if form.errors else 200
+
+
+def saved_fields(item, names) -> list[tuple[str, Any]] | None:
     """The newer saved item, as label and value pairs, for the conflict panel."""
     if item is None:
-        return []
+        return None
     pairs = []
     for name in names:
         field = item._meta.get_field(name)
@@ -86,576 +114,502 @@ def _saved_fields(item, names) -> list[tuple[str, Any]]:
     return pairs
 
 
-# --- Actions, savings, barriers, partners, strategy links: one set of views ----------------------
+def render_item_form(request, plan, form, *, title, back_url, conflict=None, status=None):
+    context = {
+        "plan": plan,
+        "form": form,
+        "title": title,
+        "back_url": back_url,
+        "conflict": saved_fields(conflict, form.FIELDS),
+    }
+    return render(
+        request, "plans/evidence/item_form.html", context, status=page_status(form, status)
+    )
 
 
-@dataclass(frozen=True)
-class ItemKind:
-    model: type
-    form_class: type
-    noun: str
-    create: Any
-    update: Any
-    delete: Any
-    id_kwarg: str
-    themed: bool = True
-    barrier_theme: bool = False
+def render_item_delete(request, plan, form, *, item, noun, back_url, status=None):
+    context = {"plan": plan, "form": form, "noun": noun, "item": item, "back_url": back_url}
+    return render(
+        request, "plans/evidence/item_delete.html", context, status=page_status(form, status)
+    )
 
 
-KINDS = {
-    "actions": ItemKind(
-        Action,
-        ActionForm,
-        "action",
-        services.action_create,
-        services.action_update,
-        services.action_delete,
-        "action_id",
-    ),
-    "savings": ItemKind(
-        SavingsCommitment,
-        SavingForm,
-        "savings commitment",
-        services.saving_create,
-        services.saving_update,
-        services.saving_delete,
-        "saving_id",
-    ),
-    "barriers": ItemKind(
-        Barrier,
-        BarrierForm,
-        "barrier",
-        services.barrier_create,
-        services.barrier_update,
-        services.barrier_delete,
-        "barrier_id",
-        themed=False,
-        barrier_theme=True,
-    ),
-    "partners": ItemKind(
-        Partner,
-        PartnerForm,
-        "partner",
-        services.partner_create,
-        services.partner_update,
-        services.partner_delete,
-        "partner_id",
-        themed=False,
-    ),
-    "strategies": ItemKind(
-        StrategyLink,
-        StrategyForm,
-        "link to a strategy",
-        services.strategy_create,
-        services.strategy_update,
-        services.strategy_delete,
-        "strategy_id",
-        themed=False,
-    ),
-}
+def theme_url(plan, theme_number: int | None) -> str:
+    if theme_number is None:
+        return plan.get_absolute_url()
+    return reverse("plans:theme_evidence", args=[plan.pk, theme_number])
 
 
-def _form_kwargs(kind: ItemKind, plan) -> dict:
-    return {"themes": selectors.themes_of_plan(plan=plan)} if kind.themed else {}
-
-
-def _theme_number(kind: ItemKind, plan, form) -> dict:
-    if kind.themed:
-        return {"theme_number": form.cleaned_data["theme"]}
-    if kind.barrier_theme:
-        return {"theme_number": selectors.themes_of_plan(plan=plan).last().number}
-    return {}
-
-
-def _back_url(kind: ItemKind, plan, theme_number: int | None) -> str:
-    if kind.barrier_theme:
-        theme_number = selectors.themes_of_plan(plan=plan).last().number
-    if theme_number is not None:
-        return reverse("plans:theme_evidence", args=[plan.pk, theme_number])
+def context_url(plan) -> str:
     return reverse("plans:context", args=[plan.pk])
 
 
-def _a(noun: str) -> str:
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+# --- Actions -----------------------------------------------------------------------------------
 
 
-def _render_item_form(request, plan, kind, form, *, item=None, conflict=None, status=200):
-    theme = item.theme if item is not None and hasattr(item, "theme") else None
-    asked = request.GET.get("theme", "")
-    back = _back_url(
-        kind, plan, theme.number if theme else (int(asked) if asked.isdigit() else None)
-    )
-    return render(
-        request,
-        "plans/evidence/item_form.html",
-        {
-            "plan": plan,
-            "form": form,
-            "title": f"Change the {kind.noun}" if item else f"Add {_a(kind.noun)}",
-            "back_url": back,
-            "conflict": _saved_fields(conflict, kind.form_class.FIELDS) if conflict else None,
-        },
-        status=status,
-    )
-
-
-def item_add(request, plan_id, kind):
-    kind = KINDS[kind]
-    plan = _plan(request, plan_id, edit=True)
-    if request.method == "POST":
-        form = kind.form_class(request.POST, **_form_kwargs(kind, plan))
-        if form.is_valid():
-            try:
-                extra = _theme_number(kind, plan, form)
-                kind.create(plan_id=plan.pk, fields=form.model_fields(), user=request.user, **extra)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"{kind.noun[:1].upper()}{kind.noun[1:]} added")
-                return redirect(_back_url(kind, plan, extra.get("theme_number")))
-    else:
-        initial = {"theme": request.GET.get("theme")} if kind.themed else {}
-        form = kind.form_class(initial=initial, **_form_kwargs(kind, plan))
-    return _render_item_form(request, plan, kind, form, status=400 if form.errors else 200)
-
-
-def item_edit(request, plan_id, kind, item_id):
-    kind = KINDS[kind]
-    plan = _plan(request, plan_id, edit=True)
-    item = selectors.item_for_plan(model=kind.model, plan=plan, item_id=item_id)
-    conflict = None
-    if request.method == "POST":
-        form = kind.form_class(request.POST, **_form_kwargs(kind, plan))
-        if form.is_valid():
-            try:
-                extra = _theme_number(kind, plan, form)
-                kind.update(
-                    plan_id=plan.pk,
-                    base_version=form.cleaned_data["base_version"],
-                    fields=form.model_fields(),
-                    user=request.user,
-                    **{kind.id_kwarg: item.pk},
-                    **extra,
-                )
-            except EvidenceConflict as error:
-                conflict = error.current
-                form = _conflict_form(
-                    kind.form_class,
-                    request.POST,
-                    conflict.version,
-                    kind.noun,
-                    **_form_kwargs(kind, plan),
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"{kind.noun[:1].upper()}{kind.noun[1:]} saved")
-                return redirect(_back_url(kind, plan, extra.get("theme_number")))
-    else:
-        form = kind.form_class(
-            initial=kind.form_class.initial_for(item), **_form_kwargs(kind, plan)
-        )
-    status = 409 if conflict else (400 if form.errors else 200)
-    return _render_item_form(request, plan, kind, form, item=item, conflict=conflict, status=status)
-
-
-def item_delete(request, plan_id, kind, item_id):
-    kind_name, kind = kind, KINDS[kind]
-    plan = _plan(request, plan_id, edit=True)
-    item = selectors.item_for_plan(model=kind.model, plan=plan, item_id=item_id)
-    back = _back_url(kind, plan, item.theme.number if kind.themed else None)
-    form = DeleteForm(request.POST or None, initial={"base_version": item.version})
-    if request.method == "POST" and form.is_valid():
+@editing
+def action_add(request, plan):
+    themes = themes_of_plan(plan=plan)
+    asked = ThemeQueryForm.theme_number(request.GET, themes=themes)
+    form = ActionForm(bound_data(request), initial={"theme": asked}, themes=themes)
+    status = None
+    if form.is_bound and form.is_valid():
         try:
-            kind.delete(
+            action = services.action_create(
                 plan_id=plan.pk,
+                theme_number=form.cleaned_data["theme"],
+                fields=form.model_fields(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Action added")
+            return redirect(theme_url(plan, action.theme.number))
+    back = theme_url(plan, asked)
+    return render_item_form(
+        request, plan, form, title="Add an action", back_url=back, status=status
+    )
+
+
+@editing
+def action_edit(request, plan, action_id):
+    action = item_for_plan(model=Action, plan=plan, item_id=action_id)
+    initial = ActionForm.initial_for(action)
+    form = ActionForm(bound_data(request), initial=initial, themes=themes_of_plan(plan=plan))
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            action = services.action_update(
+                plan_id=plan.pk,
+                action_id=action.pk,
+                base_version=form.cleaned_data["base_version"],
+                theme_number=form.cleaned_data["theme"],
+                fields=form.model_fields(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Action saved")
+            return redirect(theme_url(plan, action.theme.number))
+    back = theme_url(plan, action.theme.number)
+    title = "Change the action"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
+
+
+@editing
+def action_delete(request, plan, action_id):
+    action = item_for_plan(model=Action, plan=plan, item_id=action_id)
+    back = theme_url(plan, action.theme.number)
+    form = DeleteForm(bound_data(request), initial={"base_version": action.version})
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.action_delete(
+                plan_id=plan.pk,
+                action_id=action.pk,
                 base_version=form.cleaned_data["base_version"],
                 user=request.user,
-                **{kind.id_kwarg: item.pk},
             )
-        except EvidenceConflict as error:
-            form = _conflict_form(DeleteForm, request.POST, error.current.version, kind.noun)
         except ValidationError as error:
-            _add_errors(form, error)
+            status = place_refusal(form, error)
         else:
-            messages.success(request, f"{kind.noun[:1].upper()}{kind.noun[1:]} deleted")
+            messages.success(request, "Action deleted")
             return redirect(back)
-    return render(
-        request,
-        "plans/evidence/item_delete.html",
-        {
-            "plan": plan,
-            "form": form,
-            "noun": kind.noun,
-            "item": item,
-            "back_url": back,
-            "kind": kind_name,
-        },
-        status=409 if form.non_field_errors() else 200,
+    return render_item_delete(
+        request, plan, form, item=action, noun="action", back_url=back, status=status
     )
 
 
-# --- KPIs --------------------------------------------------------------------------------------
+# --- Savings commitments -----------------------------------------------------------------------
 
 
-def kpi_list(request, plan_id):
-    plan = _plan(request, plan_id)
-    kpis = list(selectors.kpis_for_plan(plan=plan))
-    return render(
-        request,
-        "plans/evidence/kpi_list.html",
-        {"plan": plan, "kpis": kpis, "can_edit": permissions.can(request.user, "plan_edit", plan)},
-    )
-
-
-def kpi_detail(request, plan_id, kpi_id, value_form=None, status=200):
-    plan = _plan(request, plan_id)
-    kpi = selectors.kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    can_edit = permissions.can(request.user, "plan_edit", plan)
-    if value_form is None and can_edit:
-        value_form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
-    return render(
-        request,
-        "plans/evidence/kpi_detail.html",
-        {
-            "plan": plan,
-            "kpi": kpi,
-            "form": value_form,
-            "can_edit": can_edit,
-            "summary": kpi_summary(kpi),
-        },
-        status=status,
-    )
-
-
-def _render_kpi_form(request, plan, form, *, kpi=None, conflict=None, status=200):
-    return render(
-        request,
-        "plans/evidence/item_form.html",
-        {
-            "plan": plan,
-            "form": form,
-            "title": "Change the KPI" if kpi else "Add a KPI",
-            "back_url": kpi.get_absolute_url() if kpi else reverse("plans:kpis", args=[plan.pk]),
-            "conflict": _saved_fields(conflict, KpiForm.FIELDS) if conflict else None,
-        },
-        status=status,
-    )
-
-
-def kpi_add(request, plan_id):
-    plan = _plan(request, plan_id, edit=True)
-    themes = selectors.themes_of_plan(plan=plan)
-    if request.method == "POST":
-        form = KpiForm(request.POST, themes=themes)
-        if form.is_valid():
-            try:
-                kpi = services.kpi_create(
-                    plan_id=plan.pk,
-                    theme_number=form.cleaned_data["theme"],
-                    fields=form.model_fields(),
-                    user=request.user,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"KPI {kpi.code} added. Now add its values")
-                return redirect(kpi)
-    else:
-        form = KpiForm(initial={"theme": request.GET.get("theme"), "tolerance": "0"}, themes=themes)
-    return _render_kpi_form(request, plan, form, status=400 if form.errors else 200)
-
-
-def kpi_edit(request, plan_id, kpi_id):
-    plan = _plan(request, plan_id, edit=True)
-    kpi = selectors.kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    themes = selectors.themes_of_plan(plan=plan)
-    conflict = None
-    if request.method == "POST":
-        form = KpiForm(request.POST, themes=themes)
-        if form.is_valid():
-            try:
-                services.kpi_update(
-                    plan_id=plan.pk,
-                    kpi_id=kpi.pk,
-                    base_version=form.cleaned_data["base_version"],
-                    theme_number=form.cleaned_data["theme"],
-                    fields=form.model_fields(),
-                    user=request.user,
-                )
-            except EvidenceConflict as error:
-                conflict = error.current
-                form = _conflict_form(KpiForm, request.POST, conflict.version, "KPI", themes=themes)
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"KPI {form.cleaned_data['code']} saved")
-                return redirect(kpi)
-    else:
-        form = KpiForm(initial=KpiForm.initial_for(kpi), themes=themes)
-    status = 409 if conflict else (400 if form.errors else 200)
-    return _render_kpi_form(request, plan, form, kpi=kpi, conflict=conflict, status=status)
-
-
-def kpi_delete(request, plan_id, kpi_id):
-    plan = _plan(request, plan_id, edit=True)
-    kpi = selectors.kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    form = DeleteForm(request.POST or None, initial={"base_version": kpi.version})
-    if request.method == "POST" and form.is_valid():
+@editing
+def saving_add(request, plan):
+    themes = themes_of_plan(plan=plan)
+    asked = ThemeQueryForm.theme_number(request.GET, themes=themes)
+    form = SavingForm(bound_data(request), initial={"theme": asked}, themes=themes)
+    status = None
+    if form.is_bound and form.is_valid():
         try:
-            services.kpi_delete(
+            saving = services.saving_create(
                 plan_id=plan.pk,
-                kpi_id=kpi.pk,
-                base_version=form.cleaned_data["base_version"],
+                theme_number=form.cleaned_data["theme"],
+                fields=form.model_fields(),
                 user=request.user,
             )
-        except EvidenceConflict as error:
-            form = _conflict_form(DeleteForm, request.POST, error.current.version, "KPI")
         except ValidationError as error:
-            _add_errors(form, error)
+            status = place_refusal(form, error)
         else:
-            messages.success(request, f"KPI {kpi.code} deleted")
-            return redirect("plans:kpis", plan.pk)
-    return render(
-        request,
-        "plans/evidence/item_delete.html",
-        {
-            "plan": plan,
-            "form": form,
-            "noun": "KPI",
-            "item": kpi,
-            "back_url": kpi.get_absolute_url(),
-            "kind": "kpis",
-        },
-        status=409 if form.non_field_errors() else 200,
-    )
+            messages.success(request, "Savings commitment added")
+            return redirect(theme_url(plan, saving.theme.number))
+    back = theme_url(plan, asked)
+    title = "Add a savings commitment"
+    return render_item_form(request, plan, form, title=title, back_url=back, status=status)
 
 
-@require_POST
-def kpi_value_add(request, plan_id, kpi_id):
-    plan = _plan(request, plan_id, edit=True)
-    kpi = selectors.kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    form = KpiValueForm(request.POST, kpi=kpi)
-    if form.is_valid():
+@editing
+def saving_edit(request, plan, saving_id):
+    saving = item_for_plan(model=SavingsCommitment, plan=plan, item_id=saving_id)
+    initial = SavingForm.initial_for(saving)
+    form = SavingForm(bound_data(request), initial=initial, themes=themes_of_plan(plan=plan))
+    status = conflict = None
+    if form.is_bound and form.is_valid():
         try:
-            services.kpi_value_set(
+            saving = services.saving_update(
                 plan_id=plan.pk,
-                kpi_id=kpi.pk,
+                saving_id=saving.pk,
                 base_version=form.cleaned_data["base_version"],
-                period_start=form.cleaned_data["period"],
-                value=form.cleaned_data["value"],
+                theme_number=form.cleaned_data["theme"],
+                fields=form.model_fields(),
                 user=request.user,
             )
-        except EvidenceConflict as error:
-            form = _conflict_form(KpiValueForm, request.POST, error.current.version, "KPI", kpi=kpi)
-            return kpi_detail(request, plan_id, kpi_id, value_form=form, status=409)
         except ValidationError as error:
-            _add_errors(form, error)
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
         else:
-            label = kpi.period_label(form.cleaned_data["period"])
-            messages.success(request, f"Value for {label} saved")
-            return redirect(kpi)
-    return kpi_detail(request, plan_id, kpi_id, value_form=form, status=400)
+            messages.success(request, "Savings commitment saved")
+            return redirect(theme_url(plan, saving.theme.number))
+    back = theme_url(plan, saving.theme.number)
+    title = "Change the savings commitment"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
 
 
-@require_POST
-def kpi_value_delete(request, plan_id, kpi_id, value_id):
-    plan = _plan(request, plan_id, edit=True)
-    kpi = selectors.kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    value = get_object_or_404(kpi.values.all(), pk=value_id)
-    form = DeleteForm(request.POST)
-    if form.is_valid():
+@editing
+def saving_delete(request, plan, saving_id):
+    saving = item_for_plan(model=SavingsCommitment, plan=plan, item_id=saving_id)
+    back = theme_url(plan, saving.theme.number)
+    form = DeleteForm(bound_data(request), initial={"base_version": saving.version})
+    status = None
+    if form.is_bound and form.is_valid():
         try:
-            services.kpi_value_delete(
+            services.saving_delete(
                 plan_id=plan.pk,
-                kpi_id=kpi.pk,
-                value_id=value.pk,
+                saving_id=saving.pk,
                 base_version=form.cleaned_data["base_version"],
                 user=request.user,
             )
-        except EvidenceConflict:
-            value_form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
-            value_form.add_error(
-                None, "Someone else changed this KPI. Check its values, then try again"
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Savings commitment deleted")
+            return redirect(back)
+    noun = "savings commitment"
+    return render_item_delete(
+        request, plan, form, item=saving, noun=noun, back_url=back, status=status
+    )
+
+
+# --- Barriers (under the round's theme that collects them) ------------------------------------
+
+
+@editing
+def barrier_add(request, plan):
+    back = theme_url(plan, barriers_theme_for_plan(plan=plan).number)
+    form = BarrierForm(bound_data(request))
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.barrier_create(plan_id=plan.pk, fields=form.model_fields(), user=request.user)
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Barrier added")
+            return redirect(back)
+    return render_item_form(
+        request, plan, form, title="Add a barrier", back_url=back, status=status
+    )
+
+
+@editing
+def barrier_edit(request, plan, barrier_id):
+    barrier = item_for_plan(model=Barrier, plan=plan, item_id=barrier_id)
+    back = theme_url(plan, barrier.theme.number)
+    form = BarrierForm(bound_data(request), initial=BarrierForm.initial_for(barrier))
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.barrier_update(
+                plan_id=plan.pk,
+                barrier_id=barrier.pk,
+                base_version=form.cleaned_data["base_version"],
+                fields=form.model_fields(),
+                user=request.user,
             )
-            return kpi_detail(request, plan_id, kpi_id, value_form=value_form, status=409)
-        messages.success(request, f"Value for {value.period_label} deleted")
-    return redirect(kpi)
-
-
-def kpi_import(request, plan_id):
-    plan = _plan(request, plan_id, edit=True)
-    result = None
-    if request.method == "POST":
-        form = KpiImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                result = services.kpi_values_import(
-                    plan_id=plan.pk, rows=form.rows, user=request.user
-                )
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                messages.success(
-                    request,
-                    f"KPI values uploaded: {result.added} added, {result.changed} changed, "
-                    f"{result.unchanged} unchanged",
-                )
-                return redirect("plans:kpis", plan.pk)
-    else:
-        form = KpiImportForm()
-    return render(
-        request,
-        "plans/evidence/kpi_import.html",
-        {"plan": plan, "form": form, "has_kpis": selectors.kpis_for_plan(plan=plan).exists()},
-        status=400 if form.errors else 200,
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Barrier saved")
+            return redirect(back)
+    title = "Change the barrier"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
     )
 
 
-def kpi_template(request, plan_id):
-    plan = _plan(request, plan_id)
-    response = HttpResponse(
-        template_csv(selectors.kpis_for_plan(plan=plan)), content_type="text/csv; charset=utf-8"
+@editing
+def barrier_delete(request, plan, barrier_id):
+    barrier = item_for_plan(model=Barrier, plan=plan, item_id=barrier_id)
+    back = theme_url(plan, barrier.theme.number)
+    form = DeleteForm(bound_data(request), initial={"base_version": barrier.version})
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.barrier_delete(
+                plan_id=plan.pk,
+                barrier_id=barrier.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Barrier deleted")
+            return redirect(back)
+    return render_item_delete(
+        request, plan, form, item=barrier, noun="barrier", back_url=back, status=status
     )
-    response["Content-Disposition"] = f'attachment; filename="kpi-values-plan-{plan.pk}.csv"'
-    return response
 
 
-# --- Theme pages, figures, context, checklist --------------------------------------------------
+# --- Partners ----------------------------------------------------------------------------------
+
+
+@editing
+def partner_add(request, plan):
+    form = PartnerForm(bound_data(request))
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.partner_create(plan_id=plan.pk, fields=form.model_fields(), user=request.user)
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Partner added")
+            return redirect(context_url(plan))
+    back = context_url(plan)
+    return render_item_form(
+        request, plan, form, title="Add a partner", back_url=back, status=status
+    )
+
+
+@editing
+def partner_edit(request, plan, partner_id):
+    partner = item_for_plan(model=Partner, plan=plan, item_id=partner_id)
+    form = PartnerForm(bound_data(request), initial=PartnerForm.initial_for(partner))
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.partner_update(
+                plan_id=plan.pk,
+                partner_id=partner.pk,
+                base_version=form.cleaned_data["base_version"],
+                fields=form.model_fields(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Partner saved")
+            return redirect(context_url(plan))
+    back, title = context_url(plan), "Change the partner"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
+
+
+@editing
+def partner_delete(request, plan, partner_id):
+    partner = item_for_plan(model=Partner, plan=plan, item_id=partner_id)
+    form = DeleteForm(bound_data(request), initial={"base_version": partner.version})
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.partner_delete(
+                plan_id=plan.pk,
+                partner_id=partner.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Partner deleted")
+            return redirect(context_url(plan))
+    back = context_url(plan)
+    return render_item_delete(
+        request, plan, form, item=partner, noun="partner", back_url=back, status=status
+    )
+
+
+# --- Links to the council's strategies ---------------------------------------------------------
+
+
+@editing
+def strategy_add(request, plan):
+    form = StrategyForm(bound_data(request))
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.strategy_create(plan_id=plan.pk, fields=form.model_fields(), user=request.user)
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Link to a strategy added")
+            return redirect(context_url(plan))
+    back, title = context_url(plan), "Add a link to a strategy"
+    return render_item_form(request, plan, form, title=title, back_url=back, status=status)
+
+
+@editing
+def strategy_edit(request, plan, strategy_id):
+    link = item_for_plan(model=StrategyLink, plan=plan, item_id=strategy_id)
+    form = StrategyForm(bound_data(request), initial=StrategyForm.initial_for(link))
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.strategy_update(
+                plan_id=plan.pk,
+                strategy_id=link.pk,
+                base_version=form.cleaned_data["base_version"],
+                fields=form.model_fields(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Link to a strategy saved")
+            return redirect(context_url(plan))
+    back, title = context_url(plan), "Change the link to a strategy"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
+
+
+@editing
+def strategy_delete(request, plan, strategy_id):
+    link = item_for_plan(model=StrategyLink, plan=plan, item_id=strategy_id)
+    form = DeleteForm(bound_data(request), initial={"base_version": link.version})
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.strategy_delete(
+                plan_id=plan.pk,
+                strategy_id=link.pk,
+                base_version=form.cleaned_data["base_version"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, "Link to a strategy deleted")
+            return redirect(context_url(plan))
+    back, noun = context_url(plan), "link to a strategy"
+    return render_item_delete(
+        request, plan, form, item=link, noun=noun, back_url=back, status=status
+    )
+
+
+# --- Spend figures and the plan's cost ---------------------------------------------------------
+
+
+@editing
+def spend_figures_edit(request, plan):
+    initial = SpendFiguresForm.initial_for(spend_figures_for(plan=plan))
+    form = SpendFiguresForm(bound_data(request), initial=initial)
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.spend_figures_save(
+                plan_id=plan.pk,
+                base_version=form.cleaned_data["base_version"],
+                fields=form.model_fields(),
+                user=request.user,
+            )
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Spend figures saved")
+            return redirect(context_url(plan))
+    back, title = context_url(plan), "Spend figures"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
+
+
+@editing
+def plan_cost_edit(request, plan):
+    initial = PlanCostForm.initial_for(spend_figures_for(plan=plan))
+    form = PlanCostForm(bound_data(request), initial=initial)
+    status = conflict = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.plan_cost_save(
+                plan_id=plan.pk,
+                base_version=form.cleaned_data["base_version"],
+                plan_cost=form.cleaned_data["plan_cost"],
+                plan_cost_note=form.cleaned_data["plan_cost_note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            status, conflict = place_refusal(form, error), getattr(error, "current", None)
+        else:
+            messages.success(request, "Cost of producing the plan saved")
+            return redirect(context_url(plan))
+    back, title = context_url(plan), "Cost of producing the plan"
+    return render_item_form(
+        request, plan, form, title=title, back_url=back, conflict=conflict, status=status
+    )
+
+
+# --- A theme's evidence, the plan's context, the checklist -------------------------------------
 
 
 def theme_evidence(request, plan_id, theme_number):
-    plan = _plan(request, plan_id)
-    theme = selectors.theme_for_plan(plan=plan, theme_number=theme_number)
-    evidence = selectors.plan_evidence(plan)
-    return render(
-        request,
-        "plans/evidence/theme_evidence.html",
-        {
-            "plan": plan,
-            "theme": theme,
-            "evidence": evidence.for_theme(theme.pk),
-            "is_barriers_theme": theme.number
-            == max(t.number for t in selectors.themes_of_plan(plan=plan)),
-            "savings_total": evidence.savings_total,
-            "can_edit": permissions.can(request.user, "plan_edit", plan),
-        },
-    )
-
-
-def _figures_view(request, plan_id, *, form_class, save, title, what):
-    plan = _plan(request, plan_id, edit=True)
-    figures = selectors.spend_figures_for(plan=plan)
-    conflict = None
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                save(plan, form)
-            except EvidenceConflict as error:
-                conflict = error.current
-                form = _conflict_form(
-                    form_class, request.POST, conflict.version if conflict else 0, what
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"{title} saved")
-                return redirect("plans:context", plan.pk)
-    else:
-        form = form_class(initial=form_class.initial_for(figures))
-    fields = form_class.FIELDS if hasattr(form_class, "FIELDS") else ("plan_cost", "plan_cost_note")
-    return render(
-        request,
-        "plans/evidence/item_form.html",
-        {
-            "plan": plan,
-            "form": form,
-            "title": title,
-            "back_url": reverse("plans:context", args=[plan.pk]),
-            "conflict": _saved_fields(conflict, fields) if conflict else None,
-        },
-        status=409 if conflict else (400 if form.errors else 200),
-    )
-
-
-def spend_figures_edit(request, plan_id):
-    def save(plan, form):
-        services.spend_figures_save(
-            plan_id=plan.pk,
-            base_version=form.cleaned_data["base_version"],
-            fields=form.model_fields(),
-            user=request.user,
-        )
-
-    return _figures_view(
-        request,
-        plan_id,
-        form_class=SpendFiguresForm,
-        save=save,
-        title="Spend figures",
-        what="set of figures",
-    )
-
-
-def plan_cost_edit(request, plan_id):
-    def save(plan, form):
-        services.plan_cost_save(
-            plan_id=plan.pk,
-            base_version=form.cleaned_data["base_version"],
-            plan_cost=form.cleaned_data["plan_cost"],
-            plan_cost_note=form.cleaned_data["plan_cost_note"],
-            user=request.user,
-        )
-
-    return _figures_view(
-        request,
-        plan_id,
-        form_class=PlanCostForm,
-        save=save,
-        title="Cost of producing the plan",
-        what="cost",
-    )
+    plan, can_edit = viewing(request, plan_id)
+    theme = theme_for_plan(plan=plan, theme_number=theme_number)
+    evidence = plan_evidence(plan)
+    context = {
+        "plan": plan,
+        "theme": theme,
+        "evidence": evidence.for_theme(theme.pk),
+        "savings_total": evidence.savings_total,
+        "can_edit": can_edit,
+    }
+    return render(request, "plans/evidence/theme_evidence.html", context)
 
 
 def plan_context(request, plan_id):
-    plan = _plan(request, plan_id)
-    return render(
-        request,
-        "plans/evidence/context.html",
-        {
-            "plan": plan,
-            "evidence": selectors.plan_evidence(plan),
-            "can_edit": permissions.can(request.user, "plan_edit", plan),
-        },
-    )
+    plan, can_edit = viewing(request, plan_id)
+    context = {"plan": plan, "evidence": plan_evidence(plan), "can_edit": can_edit}
+    return render(request, "plans/evidence/context.html", context)
 
 
-def coverage_edit(request, plan_id, theme_number):
-    plan = _plan(request, plan_id, edit=True)
-    theme = selectors.theme_for_plan(plan=plan, theme_number=theme_number)
-    questions = selectors.questions_with_coverage(plan=plan, theme=theme)
-    if request.method == "POST":
-        form = CoverageForm(request.POST, questions=questions)
-        if form.is_valid():
-            try:
-                services.coverage_save(
-                    plan_id=plan.pk,
-                    theme_number=theme.number,
-                    answered=form.cleaned_data["answered"],
-                    seen=form.cleaned_data["seen"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, f"Checklist for theme {theme.number} saved")
-                return redirect(plan)
-    else:
-        form = CoverageForm(initial=CoverageForm.initial_for(questions), questions=questions)
+@editing
+def coverage_edit(request, plan, theme_number):
+    theme = theme_for_plan(plan=plan, theme_number=theme_number)
+    questions = questions_with_coverage(plan=plan, theme=theme)
+    initial = CoverageForm.initial_for(questions)
+    form = CoverageForm(bound_data(request), initial=initial, questions=questions)
+    status = None
+    if form.is_bound and form.is_valid():
+        try:
+            services.coverage_save(
+                plan_id=plan.pk,
+                theme_number=theme.number,
+                answered=form.cleaned_data["answered"],
+                seen=form.cleaned_data["seen"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            status = place_refusal(form, error)
+        else:
+            messages.success(request, f"Checklist for theme {theme.number} saved")
+            return redirect(plan)
+    context = {"plan": plan, "theme": theme, "form": form}
     return render(
-        request,
-        "plans/evidence/coverage_form.html",
-        {"plan": plan, "theme": theme, "form": form},
-        status=400 if form.errors else 200,
+        request, "plans/evidence/coverage_form.html", context, status=page_status(form, status)
     )

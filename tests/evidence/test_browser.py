@@ -10,8 +10,9 @@ from playwright.sync_api import expect
 
 from plans.models import KpiValue
 from plans.services import evidence as services
-from tests.evidence.conftest import ITEM_KINDS, make_kpi, one_of_each
+from plans.services import kpis as kpi_services
 from tests.factories import PASSWORD
+from tests.support.evidence import ITEM_KINDS, make_kpi, one_of_each
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,7 +101,7 @@ def test_every_evidence_page_has_no_accessibility_violations(
 ):
     items = one_of_each(plan, officer)
     kpi = items["kpi"]
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=2,

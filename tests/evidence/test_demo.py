@@ -5,7 +5,7 @@ import pytest
 from councils.models import Council
 from plans.demo import demo_seed
 from plans.models import KPI, Barrier, Plan, SavingsCommitment, SpendFigures
-from plans.selectors import plan_evidence
+from plans.selectors.evidence import plan_evidence
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plans.kpi_import import read_csv, template_csv
 from plans.models import KpiValue, Revision
-from plans.selectors import kpis_for_plan
-from plans.services.evidence import kpi_values_import
-from tests.evidence.conftest import make_kpi
+from plans.selectors.evidence import kpis_for_plan
+from plans.services.kpis import kpi_values_import
+from tests.support.evidence import make_kpi
 
 pytestmark = pytest.mark.django_db
 

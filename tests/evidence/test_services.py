@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from plans.content import content_as_text, plan_content
 from plans.models import KPI, Action, Plan, QuestionCoverage, Revision, SpendFigures
 from plans.services import evidence as services
+from plans.services import kpis as kpi_services
 from plans.services.evidence import EvidenceConflict
-from tests.evidence.conftest import KPI_FIELDS, make_kpi
 from tests.factories import CouncilFactory, councillor_of, officer_of
+from tests.support.evidence import KPI_FIELDS, make_kpi
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def test_kpi_create_records_a_revision_with_the_kpi_in_the_content(plan, officer
 def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, officer):
     kpi = make_kpi(plan, officer)
     other = officer_of(plan.council)
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -51,7 +52,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
         user=other,
     )
     with pytest.raises(EvidenceConflict) as conflict:
-        services.kpi_update(
+        kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -68,7 +69,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
 
 def test_kpi_update_that_changes_nothing_records_no_revision(plan, officer):
     kpi = make_kpi(plan, officer)
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -97,7 +98,7 @@ def test_kpi_create_refuses_a_percentage_target_over_100(plan, officer):
 
 
 def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, officer, kpi):
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -105,7 +106,7 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
         value=Decimal("64.56"),
         user=officer,
     )
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=2,
@@ -126,7 +127,7 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
 
 def test_kpi_value_set_refuses_a_date_that_does_not_start_a_quarter(plan, officer, kpi):
     with pytest.raises(ValidationError) as error:
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -140,7 +141,7 @@ def test_kpi_value_set_refuses_a_date_that_does_not_start_a_quarter(plan, office
 
 def test_kpi_value_set_refuses_a_stale_kpi_version(plan, officer, kpi):
     with pytest.raises(EvidenceConflict):
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=0,
@@ -158,7 +159,7 @@ def test_services_refuse_an_approved_or_submitted_plan(plan, officer, status):
     Plan.objects.filter(pk=plan.pk).update(status=status)
     calls = [
         lambda: make_kpi(plan, officer, code="NI 157a"),
-        lambda: services.kpi_update(
+        lambda: kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=1,
@@ -166,7 +167,9 @@ def test_services_refuse_an_approved_or_submitted_plan(plan, officer, status):
             fields=dict(KPI_FIELDS),
             user=officer,
         ),
-        lambda: services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer),
+        lambda: kpi_services.kpi_delete(
+            plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer
+        ),
         lambda: services.action_create(
             plan_id=plan.pk, theme_number=1, fields=ACTION, user=officer
         ),
@@ -192,12 +195,12 @@ def test_services_refuse_a_councillor_and_another_councils_officer(plan, officer
         with pytest.raises(PermissionDenied):
             make_kpi(plan, outsider, code="X 1")
         with pytest.raises(PermissionDenied):
-            services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=outsider)
+            kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=outsider)
     assert list(KPI.objects.values_list("code", flat=True)) == ["LPI CS 1"]
 
 
 def test_kpi_delete_refuses_a_stale_version(plan, officer, kpi):
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -206,7 +209,7 @@ def test_kpi_delete_refuses_a_stale_version(plan, officer, kpi):
         user=officer,
     )
     with pytest.raises(EvidenceConflict):
-        services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer)
+        kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer)
     assert KPI.objects.filter(pk=kpi.pk).exists()
 
 
@@ -260,10 +263,10 @@ def test_saving_create_refuses_negative_money_and_an_end_before_the_start(plan, 
     }
     with pytest.raises(ValidationError) as error:
         services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
-    assert sorted(error.value.messages) == [
-        "The amount must be £0 or more",
-        "The end year must be the same as or after the start year",
-    ]
+    assert error.value.message_dict == {
+        "amount": ["The amount must be £0 or more"],
+        "end_year": ["The end year must be the same as or after the start year"],
+    }
 
 
 def test_spend_figures_save_creates_once_then_guards_the_version(plan, officer):
@@ -346,7 +349,7 @@ def test_coverage_save_writes_only_what_each_officer_changed(plan, officer):
 
 
 def test_content_as_text_shows_evidence_changes(plan, officer, kpi):
-    services.kpi_value_set(
+    kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=1,
@@ -378,3 +381,83 @@ def test_plan_content_without_evidence_keeps_its_earlier_shape(plan):
     content = plan_content(plan)
     assert set(content) == {"schema", "council", "round", "themes"}
     assert set(content["themes"][0]) == {"number", "title", "short_title", "narrative"}
+
+
+SAVING = {
+    "workstream": "",
+    "description": "Income",
+    "amount": Decimal("1000"),
+    "start_year": 2024,
+    "end_year": 2029,
+    "period_label": "",
+    "is_cashable": True,
+}
+
+
+def test_saving_create_refuses_years_outside_2000_to_2100_by_field(plan, officer):
+    fields = {**SAVING, "start_year": 1999, "end_year": 2101}
+    with pytest.raises(ValidationError) as error:
+        services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "start_year": ["The start year must be between 2000 and 2100"],
+        "end_year": ["The end year must be between 2000 and 2100"],
+    }
+    assert Revision.objects.filter(plan=plan).count() == 0
+
+
+def test_action_create_refuses_a_milestone_outside_1900_to_2100_by_field(plan, officer):
+    fields = {**ACTION, "milestone_date": date(1850, 1, 1)}
+    with pytest.raises(ValidationError) as error:
+        services.action_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "milestone_date": ["The milestone date must be between 1900 and 2100"]
+    }
+    assert Action.objects.count() == 0
+
+
+def test_kpi_create_refuses_a_negative_tolerance_by_field(plan, officer):
+    with pytest.raises(ValidationError) as error:
+        make_kpi(plan, officer, tolerance=Decimal("-1"), unit="pounds", target_value=Decimal(-5))
+    assert error.value.message_dict == {
+        "target_value": ["Enter a figure of 0 or more"],
+        "tolerance": ["The tolerance must be 0 or more"],
+    }
+    assert KPI.objects.count() == 0
+
+
+def test_spend_figures_save_refuses_figures_out_of_range_by_field(plan, officer):
+    fields = {
+        "agency_percent": Decimal("100.5"),
+        "consultancy_percent": Decimal("-1"),
+        "long_term_contractors": -1,
+        "edi_spend": Decimal("-0.01"),
+        "edi_hours": Decimal("-2"),
+        "edi_champions": -3,
+        "facility_time_percent": Decimal("100"),
+    }
+    with pytest.raises(ValidationError) as error:
+        services.spend_figures_save(plan_id=plan.pk, base_version=0, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "agency_percent": ["Agency spend must be between 0 and 100"],
+        "consultancy_percent": ["Consultancy spend must be between 0 and 100"],
+        "long_term_contractors": ["The number of consultants or agency staff must be 0 or more"],
+        "edi_spend": ["EDI spend must be £0 or more"],
+        "edi_hours": ["EDI time must be 0 or more"],
+        "edi_champions": ["The number of EDI champions must be 0 or more"],
+    }
+    with pytest.raises(ValidationError) as error:
+        services.plan_cost_save(
+            plan_id=plan.pk, base_version=0, plan_cost=Decimal(-1), plan_cost_note="", user=officer
+        )
+    assert error.value.message_dict == {"plan_cost": ["The cost must be £0 or more"]}
+    assert SpendFigures.objects.count() == 0
+
+
+def test_saving_create_gives_the_rules_and_the_models_own_checks_at_once(plan, officer):
+    fields = {**SAVING, "amount": Decimal("-1"), "description": "x" * 301}
+    with pytest.raises(ValidationError) as error:
+        services.saving_create(plan_id=plan.pk, theme_number=1, fields=fields, user=officer)
+    assert error.value.message_dict == {
+        "amount": ["The amount must be £0 or more"],
+        "description": ["Ensure this value has at most 300 characters (it has 301)."],
+    }

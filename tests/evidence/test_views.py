@@ -4,29 +4,48 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from plans.models import KPI, Action, Barrier, Partner, Plan, SavingsCommitment, StrategyLink
+from plans.models import (
+    KPI,
+    Action,
+    Barrier,
+    KpiValue,
+    Partner,
+    Plan,
+    QuestionCoverage,
+    SavingsCommitment,
+    SpendFigures,
+    StrategyLink,
+)
 from plans.services import evidence as services
-from tests.evidence.conftest import KPI_FIELDS, make_kpi, make_kpis_directly
+from plans.services import kpis as kpi_services
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
+from tests.support.evidence import KPI_FIELDS, make_kpi, make_kpis_directly
 
 pytestmark = pytest.mark.django_db
 
 
-def evidence_urls(plan, items) -> list[str]:
+def read_urls(plan, items) -> list[str]:
     kpi = items["kpi"]
-    urls = [
+    return [
         reverse("plans:kpis", args=[plan.pk]),
-        reverse("plans:kpi_add", args=[plan.pk]),
-        reverse("plans:kpi_import", args=[plan.pk]),
         reverse("plans:kpi_template", args=[plan.pk]),
         reverse("plans:kpi_detail", args=[plan.pk, kpi.pk]),
-        reverse("plans:kpi_edit", args=[plan.pk, kpi.pk]),
-        reverse("plans:kpi_delete", args=[plan.pk, kpi.pk]),
         reverse("plans:theme_evidence", args=[plan.pk, 1]),
         reverse("plans:theme_evidence", args=[plan.pk, 4]),
+        reverse("plans:context", args=[plan.pk]),
+    ]
+
+
+def change_urls(plan, items) -> list[str]:
+    """Every add, change and delete page (each answers GET and POST)."""
+    kpi = items["kpi"]
+    urls = [
+        reverse("plans:kpi_add", args=[plan.pk]),
+        reverse("plans:kpi_import", args=[plan.pk]),
+        reverse("plans:kpi_edit", args=[plan.pk, kpi.pk]),
+        reverse("plans:kpi_delete", args=[plan.pk, kpi.pk]),
         reverse("plans:coverage", args=[plan.pk, 1]),
         reverse("plans:spend_figures", args=[plan.pk]),
-        reverse("plans:context", args=[plan.pk]),
         reverse("plans:plan_cost", args=[plan.pk]),
     ]
     for kind in ("actions", "savings", "barriers", "partners", "strategies"):
@@ -34,6 +53,35 @@ def evidence_urls(plan, items) -> list[str]:
         urls.append(reverse(f"plans:{kind}_edit", args=[plan.pk, items[kind].pk]))
         urls.append(reverse(f"plans:{kind}_delete", args=[plan.pk, items[kind].pk]))
     return urls
+
+
+def value_urls(plan, items) -> list[str]:
+    """The pages that only take a POST: adding and deleting a KPI's value."""
+    kpi = items["kpi"]
+    return [
+        reverse("plans:kpi_value_add", args=[plan.pk, kpi.pk]),
+        reverse("plans:kpi_value_delete", args=[plan.pk, kpi.pk, items["value"].pk]),
+    ]
+
+
+def evidence_urls(plan, items) -> list[str]:
+    return read_urls(plan, items) + change_urls(plan, items)
+
+
+def evidence_state(plan) -> dict:
+    """Every evidence row of the plan with its edit version, and the plan's revisions."""
+    return {
+        model.__name__: sorted(
+            model.objects.filter(plan=plan).values_list("pk", "version", "updated_at")
+        )
+        for model in (KPI, Action, SavingsCommitment, Barrier, Partner, StrategyLink, SpendFigures)
+    } | {
+        "values": sorted(KpiValue.objects.filter(kpi__plan=plan).values_list("pk", "value")),
+        "coverage": sorted(
+            QuestionCoverage.objects.filter(plan=plan).values_list("pk", "answered")
+        ),
+        "revisions": plan.revisions.count(),
+    }
 
 
 def test_every_evidence_page_renders_for_an_officer(officer_client, plan, items):
@@ -97,14 +145,32 @@ def test_councillors_can_read_the_evidence_but_not_change_it(client, plan, items
     assert Action.objects.count() == 1
 
 
-def test_approved_plan_evidence_cannot_be_changed(officer_client, plan, items):
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
-    response = officer_client.post(
-        reverse("plans:kpi_add", args=[plan.pk]), {**KPI_POST, "code": "NEW"}
+@pytest.mark.parametrize("status", [Plan.Status.APPROVED, Plan.Status.SUBMITTED])
+def test_every_evidence_change_is_a_409_once_the_plan_is_frozen(
+    officer_client, plan, officer, items, status
+):
+    """A GET or POST of any add, change or delete page of an approved or submitted plan is the
+    wrong-state page (409) and changes nothing; the read-only pages still work."""
+    kpi_services.kpi_value_set(
+        plan_id=plan.pk,
+        kpi_id=items["kpi"].pk,
+        base_version=2,
+        period_start=date(2010, 1, 1),
+        value=Decimal("70"),
+        user=officer,
     )
-    assert response.status_code == 403
-    assert officer_client.get(reverse("plans:kpis", args=[plan.pk])).status_code == 200
-    assert KPI.objects.count() == 1
+    Plan.objects.filter(pk=plan.pk).update(status=status)
+    before = evidence_state(plan)
+    post = {**KPI_POST, "base_version": "1", "period": "Q1 2024-25", "value": "1"}
+    for url in change_urls(plan, items):
+        for response in (officer_client.get(url), officer_client.post(url, post)):
+            assert response.status_code == 409, url
+            assert "This plan cannot be changed now" in response.content.decode(), url
+    for url in value_urls(plan, items):
+        assert officer_client.post(url, {**post, "base_version": "3"}).status_code == 409, url
+    for url in read_urls(plan, items):
+        assert officer_client.get(url).status_code == 200, url
+    assert evidence_state(plan) == before
 
 
 KPI_POST = {
@@ -147,8 +213,15 @@ def test_kpi_add_with_bad_input_shows_errors_and_keeps_what_was_typed(officer_cl
     page = response.content.decode()
     assert response.status_code == 400
     assert "Target must be a number, like 80" in page
-    assert "Tolerance must be 0 or more" in page
     assert "Enter the KPI code" in page
+    assert 'value="Calls &lt;b&gt;answered&lt;/b&gt;"' in page
+    assert 'value="-1"' in page
+    # Once it parses, the service's rules speak, next to their fields.
+    data.update(target_value="80", code="LPI CS 3")
+    response = officer_client.post(reverse("plans:kpi_add", args=[plan.pk]), data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "The tolerance must be 0 or more" in page
     assert 'value="Calls &lt;b&gt;answered&lt;/b&gt;"' in page
     assert KPI.objects.count() == 0
 
@@ -158,14 +231,17 @@ def test_kpi_add_refuses_a_percentage_target_over_100(officer_client, plan):
         reverse("plans:kpi_add", args=[plan.pk]), {**KPI_POST, "target_value": "120"}
     )
     assert response.status_code == 400
-    assert "The target must be between 0 and 100 for a percentage" in response.content.decode()
+    assert response.context["form"].errors == {
+        "target_value": ["Enter a percentage between 0 and 100"]
+    }
+    assert KPI.objects.count() == 0
 
 
 def test_kpi_edit_from_a_stale_page_is_a_conflict_that_keeps_both(
     officer_client, plan, officer, items
 ):
     kpi = items["kpi"]  # version 2 after its value
-    services.kpi_update(
+    kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
         base_version=2,
@@ -254,8 +330,11 @@ def test_saving_add_refuses_negative_money_and_an_end_before_the_start(officer_c
     response = officer_client.post(reverse("plans:savings_add", args=[plan.pk]), data)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Amount in pounds must be £0 or more" in page
-    assert "The end year must be the same as or after the start year" in page
+    assert response.context["form"].errors == {
+        "amount": ["The amount must be £0 or more"],
+        "end_year": ["The end year must be the same as or after the start year"],
+    }
+    assert 'value="-5"' in page
     data.update(amount="£6,000,000", start_year="2024", end_year="2029")
     assert (
         officer_client.post(reverse("plans:savings_add", args=[plan.pk]), data).status_code == 302
@@ -278,9 +357,21 @@ def test_spend_figures_refuse_percentages_outside_0_to_100(officer_client, plan)
     response = officer_client.post(reverse("plans:spend_figures", args=[plan.pk]), data)
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Agency spend must be between 0 and 100" in page
-    assert "must be a whole number, like 3" in page
+    assert response.context["form"].errors == {
+        "long_term_contractors": [
+            "Number of consultants or agency staff must be a whole number, like 3"
+        ]
+    }
     assert 'value="4.96"' in page
+    assert 'value="101"' in page
+    data["long_term_contractors"] = "-1"
+    response = officer_client.post(reverse("plans:spend_figures", args=[plan.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "agency_percent": ["Agency spend must be between 0 and 100"],
+        "long_term_contractors": ["The number of consultants or agency staff must be 0 or more"],
+    }
+    assert SpendFigures.objects.count() == 0
 
 
 def test_strategy_link_refuses_a_javascript_address(officer_client, plan):
@@ -298,7 +389,6 @@ def test_delete_from_a_stale_page_is_refused(officer_client, plan, officer, item
         plan_id=plan.pk,
         barrier_id=barrier.pk,
         base_version=1,
-        theme_number=4,
         fields={"category": "funding_levels", "title": "", "description": "", "ask": ""},
         user=officer,
     )
@@ -374,7 +464,20 @@ def test_kpi_list_runs_a_fixed_number_of_queries(
     assert response.content.decode().count('data-testid="traffic-light"') == count
 
 
+@pytest.mark.parametrize("count", [5, 200])
+def test_theme_evidence_runs_a_fixed_number_of_queries(
+    officer_client, plan, officer, count, django_assert_num_queries
+):
+    """The page's KPI figures and traffic lights come from the view's prefetched context."""
+    make_kpis_directly(plan, officer, count)
+    url = reverse("plans:theme_evidence", args=[plan.pk, 1])
+    with django_assert_num_queries(THEME_EVIDENCE_QUERIES):
+        response = officer_client.get(url)
+    assert response.content.decode().count('class="govuk-tag govuk-tag--') == count
+
+
 CHECK_QUERIES = 16  # includes the length meter
+THEME_EVIDENCE_QUERIES = 15
 KPI_LIST_QUERIES = 6
 
 
@@ -396,3 +499,69 @@ def test_revision_comparison_shows_evidence_changes(officer_client, plan, office
     assert response.status_code == 200
     assert "Theme 1: Transforming services (KPIs, actions and figures)" in page
     assert "Q3 2009-10: 64.56%" in page
+
+
+@pytest.mark.parametrize("name", ["kpi_add", "actions_add", "savings_add"])
+@pytest.mark.parametrize("asked", ["²", "1" * 5000, "9", "0", "-1", "1.5", ""])
+def test_add_pages_ignore_a_theme_parameter_that_is_not_one_of_the_rounds(
+    officer_client, plan, name, asked
+):
+    """`?theme=` only preselects a theme; anything else is ignored, never a server error."""
+    response = officer_client.get(reverse(f"plans:{name}", args=[plan.pk]), {"theme": asked})
+    assert response.status_code == 200
+    assert response.context["form"].initial["theme"] is None
+    if name != "kpi_add":
+        assert response.context["back_url"] == plan.get_absolute_url()
+
+
+@pytest.mark.parametrize("name", ["kpi_add", "actions_add", "savings_add"])
+def test_add_pages_preselect_the_theme_asked_for(officer_client, plan, name):
+    response = officer_client.get(reverse(f"plans:{name}", args=[plan.pk]), {"theme": "3"})
+    assert response.status_code == 200
+    assert response.context["form"].initial["theme"] == 3
+    assert '<option value="3" selected>' in response.content.decode()
+
+
+@pytest.mark.parametrize("asked", ["²", "1" * 5000, "9"])
+def test_action_add_refuses_a_posted_theme_that_is_not_one_of_the_rounds(
+    officer_client, plan, asked
+):
+    data = {
+        "theme": asked,
+        "kind": "done",
+        "description": "Reviewed housing",
+        "status": "done",
+        "base_version": "0",
+    }
+    response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"theme": ["Select a theme"]}
+    assert Action.objects.count() == 0
+
+
+def test_a_plan_frozen_while_the_form_was_posted_gets_the_409_and_keeps_the_input(
+    officer_client, plan, officer, monkeypatch
+):
+    """The page saw a draft, but the service found the plan approved under its lock."""
+
+    def approve_first(**kwargs):
+        Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.APPROVED)
+        return original(**kwargs)
+
+    original = services.action_create
+    monkeypatch.setattr(services, "action_create", approve_first)
+    data = {
+        "theme": "2",
+        "kind": "done",
+        "description": "Reviewed housing and planning",
+        "status": "done",
+        "base_version": "0",
+    }
+    response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "This plan is approved, so it can no longer be changed. To change it, start a correction "
+        "from the plan's page"
+    ]
+    assert "Reviewed housing and planning" in response.content.decode()
+    assert Action.objects.count() == 0

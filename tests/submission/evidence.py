@@ -8,6 +8,7 @@ from decimal import Decimal
 from councils.models import Membership, User
 from plans.models import DecisionRecord, PlanVersion, SignOffDecision
 from plans.services import evidence as services
+from plans.services import kpis as kpi_services
 from plans.services.signoff import (
     decision_record_save,
     sign_off_record_decision,
@@ -50,10 +51,10 @@ def evidence_plan() -> EvidencePlan:
     plan = PlanFactory()
     council = plan.council
     officer = officer_of(council, title="Head of Strategy", user__full_name="Olive Officer")
-    kpi = services.kpi_create(plan_id=plan.pk, theme_number=1, fields=KPI, user=officer)
+    kpi = kpi_services.kpi_create(plan_id=plan.pk, theme_number=1, fields=KPI, user=officer)
     for period_start, value in VALUES:
         kpi.refresh_from_db()
-        services.kpi_value_set(
+        kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
             base_version=kpi.version,
@@ -98,7 +99,6 @@ def evidence_plan() -> EvidencePlan:
         )
     services.barrier_create(
         plan_id=plan.pk,
-        theme_number=4,
         user=officer,
         fields={
             "category": "multi_year_settlements",
