@@ -21,9 +21,14 @@ RUN apt-get update \
        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# The runtime dependencies ([project] dependencies) in a layer of their own, so a code change
+# does not reinstall them; then the project itself, in place, without its dependencies again.
 COPY pyproject.toml ./
-RUN pip install "pip>=25.1" && pip install --group runtime
+RUN pip install "pip>=25.1" \
+    && python -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt && rm /tmp/requirements.txt
 COPY . .
+RUN pip install --no-deps -e .
 COPY --from=assets /app/static/build static/build
 COPY --from=assets /app/node_modules/govuk-frontend/dist node_modules/govuk-frontend/dist
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \

@@ -16,7 +16,7 @@ setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade "pip>=25.1"
-	$(VENV)/bin/pip install --quiet --group dev
+	$(VENV)/bin/pip install --quiet -e . --group dev
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

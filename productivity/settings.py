@@ -187,6 +187,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker that loses its broker keeps trying to reconnect (every 30 seconds at most) however
+# long the broker is away, instead of exiting after 100 tries (about 45 minutes): a dead broker
+# delays work, it never stops the worker.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 # Redis redelivers an unacknowledged task after this long; every retry countdown stays well
 # below it so a retry is never mistaken for a lost task.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600)
@@ -248,15 +252,21 @@ if not DEBUG:
 SERVICE_NAME = "Submit a productivity plan"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+# Libraries that narrate their work at INFO: only their warnings and errors reach the console.
+# fontTools prints a dozen lines for every font WeasyPrint subsets (every PDF, every page count),
+# WeasyPrint every layout step, beat every task it sends and the worker every task it receives
+# (the task's outcome is still logged, by celery.app.trace).
+QUIET_LOGGERS = ("fontTools", "weasyprint", "celery.beat", "celery.worker.strategy")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The handler, not the root logger, applies LOG_LEVEL, so LOG_LEVEL=ERROR also silences the
+    # quiet loggers' warnings.
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # WeasyPrint logs every layout step at INFO; only its warnings are worth keeping.
-        "weasyprint": {"level": "WARNING"},
-        "weasyprint.progress": {"level": "WARNING"},
+        **{name: {"level": "WARNING"} for name in QUIET_LOGGERS},
     },
 }

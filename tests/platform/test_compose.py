@@ -65,6 +65,18 @@ def test_compose_celery_services_start_the_portals_celery_app(compose, name, rol
     assert "councils.tasks.worker_heartbeat" in app.tasks
 
 
+def test_compose_restarts_the_long_running_services(compose):
+    """A worker or beat that exits for any reason (a broker outage included) comes back; the
+    one-off migration does not run again."""
+    restart = {name: compose["services"][name].get("restart") for name in PORTAL_SERVICES}
+    assert restart == {
+        "migrate": "no",
+        "web": "unless-stopped",
+        "worker": "unless-stopped",
+        "beat": "unless-stopped",
+    }
+
+
 def test_compose_migrate_runs_an_existing_management_command(compose):
     command = _command(compose["services"]["migrate"])
     assert command[:3] == ["python", "manage.py", "migrate"]
@@ -121,8 +133,9 @@ def test_compose_secret_key_default_is_long_enough_for_check_deploy(compose):
 def test_dockerfile_builds_on_the_python_the_project_requires():
     dockerfile = (ROOT / "Dockerfile").read_text()
     pyproject = (ROOT / "pyproject.toml").read_text()
-    assert 'requires-python = ">=3.11,<3.12"' in pyproject
+    assert 'requires-python = ">=3.11,<3.14"' in pyproject
     assert "\nFROM python:3.11-slim\n" in dockerfile
-    assert "pip install --group runtime" in dockerfile
+    assert "['project']['dependencies']" in dockerfile
+    assert "pip install --no-deps -e ." in dockerfile
     assert "npm run build" in dockerfile
     assert "manage.py collectstatic --no-input" in dockerfile
