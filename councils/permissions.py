@@ -8,7 +8,7 @@ that limits a queryset to what the user may see, so another council's records ar
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from councils.models import Council, Membership
 
@@ -78,6 +78,47 @@ def _may_decide_sign_off(user, sign_off) -> bool:
     return not named or user.pk in named
 
 
+# --- The ministry panel: every rule beside the queryset filter that scopes the same records ---
+# The panel sees a council's plan only once a version has been sent to the ministry, and then
+# only its sent versions: never a draft, an unapproved or unsent version, or sign-off discussion.
+
+_SENT = "sent"  # Submission.Status.SENT (plans imports councils, not the other way round)
+
+
+def panel_submission_scope(user) -> Q:
+    """Filter on Submission: for the panel, submissions sent to the ministry; else nothing."""
+    return Q(status=_SENT) if is_panel(user) else Q(pk__in=[])
+
+
+def panel_plan_scope(user) -> Q:
+    """Filter on Plan: for the panel, plans with at least one sent submission; else nothing."""
+    from plans.models import Submission
+
+    if not is_panel(user):
+        return Q(pk__in=[])
+    sent = Submission.objects.filter(panel_submission_scope(user), plan_id=OuterRef("pk"))
+    return Q(Exists(sent))
+
+
+def _panel_may_read_plan(user, plan) -> bool:
+    return is_panel(user) and plan.submissions.filter(panel_submission_scope(user)).exists()
+
+
+def panel_export_scope(user) -> Q:
+    """Filter on PanelExport: a panel member's own exports only."""
+    return Q(requested_by_id=user.pk) if is_panel(user) else Q(pk__in=[])
+
+
+def panel_note_scope(user) -> Q:
+    """Filter on PanelNote: every note on a plan the panel may read, for the panel only."""
+    if not is_panel(user):
+        return Q(pk__in=[])
+    from plans.models import Submission
+
+    sent = Submission.objects.filter(panel_submission_scope(user), plan_id=OuterRef("plan_id"))
+    return Q(Exists(sent))
+
+
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
 
 RULES: dict[str, Callable] = {
@@ -102,6 +143,14 @@ RULES: dict[str, Callable] = {
     "statutory_comment": _has_role(Role.STATUTORY_OFFICER),
     # Submission progress and receipt on the plan page
     "submission_view": _has_role(*_ANY_ROLE),
+    # The ministry panel (the object is None for panel-wide pages)
+    "panel_view": lambda user, obj: is_panel(user),
+    "panel_plan_view": _panel_may_read_plan,
+    "panel_note_add": _panel_may_read_plan,
+    "panel_note_edit": lambda user, note: is_panel(user) and note.author_id == user.pk,
+    "panel_export_download": lambda user, export: (
+        is_panel(user) and export.requested_by_id == user.pk
+    ),
 }
 
 

@@ -92,3 +92,10 @@ def page_count_refresh_task(self, plan_id: int) -> None:
 def sign_off_email(kind: str, object_id: int) -> None:
     """Email the people a sign-off event concerns (see sign_off_email_send)."""
     signoff.sign_off_email_send(kind=kind, object_id=object_id)
+
+
+@shared_task(**COMMON)
+def panel_export_build_task(self, export_id: int) -> None:
+    from plans.services.panel import panel_export_build
+
+    panel_export_build(export_id=export_id)

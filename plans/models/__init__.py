@@ -10,6 +10,14 @@ from plans.models.evidence import (
     StrategyLink,
 )
 from plans.models.history import AuditEvent, PlanVersion, Revision
+from plans.models.panel import (
+    DeadlineExtension,
+    PanelExport,
+    PanelNote,
+    PanelNoteRevision,
+    PanelReadMarker,
+    TrackerStatus,
+)
 from plans.models.plans import Plan, ThemeSection
 from plans.models.rounds import GuidingQuestion, Round, Theme
 from plans.models.signoff import (
@@ -30,10 +38,15 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Barrier",
+    "DeadlineExtension",
     "DecisionRecord",
     "GuidingQuestion",
     "KpiValue",
     "PageCountEstimate",
+    "PanelExport",
+    "PanelNote",
+    "PanelNoteRevision",
+    "PanelReadMarker",
     "Partner",
     "Plan",
     "PlanVersion",
@@ -51,4 +64,5 @@ __all__ = [
     "SubmissionAttempt",
     "Theme",
     "ThemeSection",
+    "TrackerStatus",
 ]

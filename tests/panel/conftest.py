@@ -1,0 +1,24 @@
+import pytest
+
+from tests.panel.factories import panel_member, test_round
+
+
+@pytest.fixture(autouse=True)
+def _export_directory(settings, tmp_path):
+    settings.PANEL_EXPORT_DIR = tmp_path / "exports"
+
+
+@pytest.fixture
+def round_(db):
+    return test_round()
+
+
+@pytest.fixture
+def panel_user(db):
+    return panel_member(email="panel@example.gov.uk", full_name="Pat Panel")
+
+
+@pytest.fixture
+def panel_client(client, panel_user):
+    client.force_login(panel_user)
+    return client
