@@ -108,7 +108,7 @@ def panel_tracker(request, round_slug):
             "councils": councils,
             "counts": selectors.tracker_counts(councils=councils, round=round_),
             "tiers": Council.Tier.choices,
-            "regions": selectors.tracker_regions(),
+            "regions": [region for region, _ in form.fields["region"].choices],
             "statuses": TrackerStatus.choices,
         },
     )

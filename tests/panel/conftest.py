@@ -6,6 +6,8 @@ from tests.panel.factories import panel_member, test_round
 @pytest.fixture(autouse=True)
 def _export_directory(settings, tmp_path):
     settings.PANEL_EXPORT_DIR = tmp_path / "exports"
+    # Many users per test: a fast hasher keeps building them cheap.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
