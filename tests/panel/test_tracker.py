@@ -249,6 +249,6 @@ def test_tracker_csv_neutralises_formula_cells(panel_client, round_):
 def test_tracker_plan_status_change_shows_up(panel_client, round_, landscape):
     Plan.objects.filter(council=landscape["theta"]).delete()
     drafting_plan(landscape["theta"], round_, status=Plan.Status.CHANGES_REQUESTED)
-    rows = {c.name: c.tracker_status for c in _tracker(panel_client, round_,
-                                                       region="Northland").context["councils"]}  # fmt: skip
+    councils = _tracker(panel_client, round_, region="Northland").context["councils"]
+    rows = {c.name: c.tracker_status for c in councils}
     assert rows["Theta District Council"] == "drafting"
