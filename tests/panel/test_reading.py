@@ -216,6 +216,10 @@ def test_read_markers_are_per_panel_member(client, round_):
     assert list(PanelReadMarker.objects.filter(plan=plan).values_list("user", flat=True)) == [
         first.pk
     ]
+    client.force_login(second)
+    tracker = reverse("plans:panel_tracker", args=[round_.slug])
+    rows = client.get(tracker, {"q": alpha.gss_code}).context["councils"]
+    assert [row.is_read for row in rows] == [False]
 
 
 def test_panel_note_is_added_with_author_and_kept_on_the_plan(panel_client, panel_user, round_):
