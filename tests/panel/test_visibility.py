@@ -48,14 +48,21 @@ def hidden(round_):
     version = plan.versions.get()
     # Before approval a councillor asked for changes on an earlier request: discussion only.
     request = SignOffRequest.objects.create(
-        plan=plan, version=approved_version(plan, narratives={1: "x", 2: "", 3: "", 4: ""}),
-        required_count=1, sent_by=version.created_by, status=SignOffRequest.Status.CHANGES_REQUESTED,
+        plan=plan,
+        version=approved_version(plan, narratives={1: "x", 2: "", 3: "", 4: ""}),
+        required_count=1,
+        sent_by=version.created_by,
+        status=SignOffRequest.Status.CHANGES_REQUESTED,
         closed_at=timezone.now(),
-    )  # fmt: skip
+    )
     SignOffDecision.objects.create(
-        request=request, councillor=councillor_of(sent), councillor_name="Cllr Discussion",
-        outcome="request_changes", comment="SIGN-OFF-DISCUSSION please fix", version_sha256="0" * 64,
-    )  # fmt: skip
+        request=request,
+        councillor=councillor_of(sent),
+        councillor_name="Cllr Discussion",
+        outcome="request_changes",
+        comment="SIGN-OFF-DISCUSSION please fix",
+        version_sha256="0" * 64,
+    )
     StatutoryComment.objects.create(
         version=version, author=version.created_by, author_name="Monitoring Officer",
         text="STATUTORY-COMMENT on the sent version",
