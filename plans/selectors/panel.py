@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -97,9 +98,14 @@ class TrackerFilters:
         return bool(self.q or self.tiers or self.regions or self.statuses or self.submitted)
 
 
-def panel_current_round() -> Round | None:
-    """The round the panel lands on: the latest one that has opened."""
-    return Round.objects.filter(opens_at__lte=timezone.now()).order_by("-deadline").first()
+def panel_current_round(user) -> Round | None:
+    """The round the panel lands on: the latest opened round with a plan sent to the ministry,
+    else the latest opened round (a newly opened round has nothing to read yet)."""
+    opened = Round.objects.filter(opens_at__lte=timezone.now()).order_by("-deadline")
+    sent = Submission.objects.filter(
+        permissions.panel_submission_scope(user), plan__round_id=OuterRef("pk")
+    )
+    return opened.filter(Exists(sent)).first() or opened.first()
 
 
 def panel_round(*, slug: str) -> Round:

@@ -84,7 +84,7 @@ def _removal_links(filters) -> list[tuple[str, str, str]]:
 @require_safe
 def panel_home(request):
     _require_panel(request)
-    round_ = selectors.panel_current_round()
+    round_ = selectors.panel_current_round(request.user)
     if round_ is None:
         return render(request, "plans/panel/no_round.html")
     return redirect("plans:panel_tracker", round_slug=round_.slug)
