@@ -151,7 +151,6 @@ class DeadlineExtensionAdmin(admin.ModelAdmin):
     list_display = ["council", "round", "deadline", "granted_by", "granted_at"]
     list_filter = ["round"]
     search_fields = ["council__name", "council__gss_code"]
-    autocomplete_fields = ["council"]
     fields = ["council", "round", "deadline", "reason", "granted_by", "granted_at"]
     readonly_fields = ["granted_by", "granted_at"]
 
