@@ -1,5 +1,6 @@
 import pytest
 
+from tests.browser.conftest import check_page, sign_in  # noqa: F401 (fixtures)
 from tests.panel.factories import panel_member, test_round
 
 

@@ -13,19 +13,11 @@ from playwright.sync_api import expect
 from councils.models import Council
 from plans.models import AuditEvent, DeadlineExtension, PanelNote
 from productivity.celery import app
-from tests.browser.conftest import check_page, sign_in  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 from tests.panel.factories import REGION, council, drafting_plan, panel_member, submitted_plan
 from tests.support.worker import WorkerProcess
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def round_(db):
-    from tests.panel.factories import test_round
-
-    return test_round()
 
 
 @pytest.fixture
@@ -43,7 +35,7 @@ def councils(round_):
     return made
 
 
-def _journey(page, check_page, sign_in, round_, councils, *, js: bool):  # noqa: F811
+def _journey(page, check_page, sign_in, round_, councils, *, js: bool):
     user = panel_member(full_name="Pat Panel")
     sign_in(page, user)
     # Signing in lands on the tracker.
@@ -111,7 +103,7 @@ def _journey(page, check_page, sign_in, round_, councils, *, js: bool):  # noqa:
     return user
 
 
-def test_panel_journey_without_javascript(page_without_js, check_page, sign_in, round_, councils):  # noqa: F811
+def test_panel_journey_without_javascript(page_without_js, check_page, sign_in, round_, councils):
     _journey(page_without_js, check_page, sign_in, round_, councils, js=False)
     page_without_js.get_by_role("button", name="Build the ZIP of PDFs").click()
     expect(page_without_js.get_by_role("heading", level=1)).to_have_text("ZIP of submitted PDFs")
@@ -126,7 +118,7 @@ def test_panel_journey_with_javascript_and_a_zip_from_the_worker(
     sign_in,
     round_,
     councils,
-    tmp_path,  # noqa: F811
+    tmp_path,
 ):
     app.control.purge()
     worker = WorkerProcess(VAR_DIR=tmp_path / "var").start(log_path=tmp_path / "worker.log")
@@ -154,7 +146,7 @@ def test_administrator_grants_an_extension_and_the_tracker_shows_it(
     check_page,
     sign_in,
     round_,
-    councils,  # noqa: F811
+    councils,
 ):
     page = page_without_js
     admin = UserFactory(is_staff=True, is_superuser=True, email="admin@example.gov.uk")
