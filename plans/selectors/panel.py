@@ -25,6 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -263,8 +264,6 @@ def panel_submissions(*, user, plan: Plan) -> list[Submission]:
 
 def panel_submission_for_version(submissions: list[Submission], number: int | None) -> Submission:
     """The sent submission of version `number` (the latest when None), or 404."""
-    from django.http import Http404
-
     if number is None:
         return submissions[-1]
     for submission in submissions:

@@ -116,3 +116,17 @@ def test_an_inactive_panel_member_is_refused(client, world):
     client.force_login(panel)
     # Django signs an inactive user out: every panel page sends them to sign in.
     assert client.get(urls["tracker"][1]).status_code == 302
+
+
+def test_panel_home_lands_on_the_latest_round_with_a_sent_plan(client, round_):
+    from tests.panel.factories import test_round
+
+    later = test_round(deadline=round_.deadline + timezone.timedelta(days=300))
+    panel = panel_member()
+    client.force_login(panel)
+    # Nothing sent anywhere: the latest round that has opened.
+    response = client.get(reverse("plans:panel_home"))
+    assert response["Location"] == reverse("plans:panel_tracker", args=[later.slug])
+    submitted_plan(council("Alpha District Council"), round_)
+    response = client.get(reverse("plans:panel_home"))
+    assert response["Location"] == reverse("plans:panel_tracker", args=[round_.slug])
