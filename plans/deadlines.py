@@ -2,7 +2,7 @@
 
 This is the one rule for "when is this council's plan due". `council_deadline` answers it for
 one council in Python (the late flag on the receipt, the reminders, the council's pages);
-`council_deadline_expression` is the same rule as SQL for querysets of councils (the panel's
+`with_council_deadline` is the same rule as SQL for querysets of councils (the panel's
 tracker and its counts), so a list of 317 councils needs no query per council.
 
 Both kinds of change in 2024 are expressible: the round's deadline moved for everyone (edit the
@@ -11,7 +11,7 @@ round), and single councils could submit after their Executive met (a DeadlineEx
 
 from datetime import datetime
 
-from django.db.models import DateTimeField, OuterRef, Subquery, Value
+from django.db.models import DateTimeField, F, FilteredRelation, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 
 from plans.models import DeadlineExtension, Round
@@ -27,19 +27,18 @@ def council_deadline(*, council_id: int, round: Round) -> datetime:
     return extended or round.deadline
 
 
-def extension_expression(*, round: Round, council_ref: str = "pk") -> Subquery:
-    """The council's extended deadline in the round, or NULL (for a queryset of councils)."""
-    return Subquery(
-        DeadlineExtension.objects.filter(
-            council_id=OuterRef(council_ref), round_id=round.pk
-        ).values("deadline")[:1],
-        output_field=DateTimeField(),
-    )
-
-
-def council_deadline_expression(*, round: Round, council_ref: str = "pk") -> Coalesce:
-    """`council_deadline` as SQL, for a queryset of councils (or rows naming a council)."""
-    return Coalesce(
-        extension_expression(round=round, council_ref=council_ref),
-        Value(round.deadline, output_field=DateTimeField()),
+def with_council_deadline(councils: QuerySet, *, round: Round) -> QuerySet:
+    """`council_deadline` as SQL: annotates a queryset of councils with `extension_until` (the
+    extended deadline or NULL), `extension_reason` and `deadline` (the council's deadline), by
+    one LEFT JOIN on the council's extension in the round."""
+    return councils.annotate(
+        round_extension=FilteredRelation(
+            "deadline_extensions", condition=Q(deadline_extensions__round_id=round.pk)
+        )
+    ).annotate(
+        extension_until=F("round_extension__deadline"),
+        extension_reason=F("round_extension__reason"),
+        deadline=Coalesce(
+            F("round_extension__deadline"), Value(round.deadline, output_field=DateTimeField())
+        ),
     )

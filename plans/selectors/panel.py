@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -31,9 +32,8 @@ from django.utils import timezone
 
 from councils import permissions
 from councils.models import Council
-from plans.deadlines import council_deadline, council_deadline_expression, extension_expression
+from plans.deadlines import council_deadline, with_council_deadline
 from plans.models import (
-    DeadlineExtension,
     PanelExport,
     PanelNote,
     PanelReadMarker,
@@ -133,30 +133,34 @@ def _status_expression() -> Case:
 
 
 def tracker_councils(*, user, round: Round, filters: TrackerFilters) -> QuerySet[Council]:
-    """Every council in the round, one row each, annotated with where it stands (one query)."""
-    plan = Plan.objects.filter(council_id=OuterRef("pk"), round_id=round.pk)
+    """Every council in the round, one row each, annotated with where it stands (one query).
+
+    The council's plan and extension in the round are LEFT JOINs; the sent submissions and the
+    read marker are subqueries on the plan's id (indexed), so the cost grows with councils only.
+    """
+    # .order_by() drops the models' default orderings, which would join other tables.
     sent = Submission.objects.filter(
-        permissions.panel_submission_scope(user),
-        plan__council_id=OuterRef("pk"),
-        plan__round_id=round.pk,
-    )
+        permissions.panel_submission_scope(user), plan_id=OuterRef("round_plan__id")
+    ).order_by()
     latest = sent.order_by("-sent_at", "-pk")
     marker = PanelReadMarker.objects.filter(
-        user_id=user.pk, plan__council_id=OuterRef("pk"), plan__round_id=round.pk
-    )
-    reason = DeadlineExtension.objects.filter(council_id=OuterRef("pk"), round_id=round.pk)
-    councils = (
+        user_id=user.pk, plan_id=OuterRef("round_plan__id")
+    ).order_by()
+    councils = with_council_deadline(
         Council.objects.annotate(
-            plan_id=Subquery(plan.values("pk")[:1], output_field=IntegerField()),
-            plan_status=Subquery(plan.values("status")[:1], output_field=CharField()),
+            round_plan=FilteredRelation("plans", condition=Q(plans__round_id=round.pk))
+        ),
+        round=round,
+    )
+    councils = (
+        councils.annotate(
+            plan_id=F("round_plan__id"),
+            plan_status=F("round_plan__status"),
             first_sent_at=Subquery(sent.order_by("sent_at", "pk").values("sent_at")[:1]),
             latest_sent_at=Subquery(latest.values("sent_at")[:1]),
             latest_submission_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
             pages=Subquery(latest.values("page_count")[:1], output_field=IntegerField()),
             version_reference=Subquery(latest.values("version__sha256")[:1]),
-            extension_until=extension_expression(round=round),
-            extension_reason=Subquery(reason.values("reason")[:1], output_field=CharField()),
-            deadline=council_deadline_expression(round=round),
             read_at=Subquery(marker.values("read_at")[:1]),
         )
         .annotate(tracker_status=_status_expression())

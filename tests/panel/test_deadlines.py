@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from councils.models import Council
-from plans.deadlines import council_deadline, council_deadline_expression
+from plans.deadlines import council_deadline, with_council_deadline
 from plans.models import AuditEvent, DeadlineExtension, Round
 from plans.services.panel import deadline_extension_grant, deadline_extension_remove
 from tests.factories import UserFactory
@@ -44,11 +44,8 @@ def test_council_deadline_expression_agrees_with_the_function(round_):
     deadline_extension_grant(
         council=alpha, round=round_, deadline=later, reason="Executive meets late", user=_admin()
     )
-    rows = dict(
-        Council.objects.filter(pk__in=[alpha.pk, beta.pk])
-        .annotate(deadline=council_deadline_expression(round=round_))
-        .values_list("pk", "deadline")
-    )
+    councils = Council.objects.filter(pk__in=[alpha.pk, beta.pk])
+    rows = dict(with_council_deadline(councils, round=round_).values_list("pk", "deadline"))
     assert rows == {alpha.pk: later, beta.pk: round_.deadline}
 
 
