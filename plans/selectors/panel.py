@@ -227,11 +227,13 @@ def tracker_neighbours(
 ) -> tuple[Council | None, Council | None, int, int]:
     """The submitted councils before and after this one in the filtered list, its position
     (1-based, 0 when the filters leave it out) and how many submitted councils the list has."""
-    rows = list(
-        tracker_councils(user=user, round=round, filters=filters)
+    # Only the two columns: the annotations are computed where the filters need them.
+    rows = [
+        Council(gss_code=code, name=name)
+        for code, name in tracker_councils(user=user, round=round, filters=filters)
         .filter(first_sent_at__isnull=False)
-        .only("gss_code", "name")
-    )
+        .values_list("gss_code", "name")
+    ]
     codes = [council.gss_code for council in rows]
     if gss_code not in codes:
         return None, (rows[0] if rows else None), 0, len(rows)

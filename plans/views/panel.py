@@ -25,6 +25,7 @@ from plans.models import PanelExport, TrackerStatus
 from plans.pdf.document import document_context
 from plans.selectors import panel as selectors
 from plans.services import panel as services
+from plans.templatetags.govuk import govuk_date
 
 # The tracker's CSV columns and what each holds (shown on the export page).
 CSV_COLUMNS = [
@@ -90,6 +91,49 @@ def panel_home(request):
     return redirect("plans:panel_tracker", round_slug=round_.slug)
 
 
+# Each status's tag colour (the labels are the model's).
+STATUS_TAGS = {
+    TrackerStatus.NOT_STARTED: "govuk-tag--grey",
+    TrackerStatus.DRAFTING: "govuk-tag--light-blue",
+    TrackerStatus.AWAITING_SIGN_OFF: "govuk-tag--yellow",
+    TrackerStatus.APPROVED: "govuk-tag--purple",
+    TrackerStatus.EXTENSION: "govuk-tag--orange",
+    TrackerStatus.SUBMITTED_ON_TIME: "govuk-tag--green",
+    TrackerStatus.SUBMITTED_LATE: "govuk-tag--red",
+}
+
+
+def _tracker_rows(councils, round_, filters) -> list[dict]:
+    """The rows as plain values: 317 rows render fast without a tag, filter or URL per cell."""
+    query = f"?{filters.querystring}" if filters.querystring else ""
+    plan_url = reverse("plans:panel_plan", args=[round_.slug, "GSS"]).replace("GSS", "{}")
+    tiers = dict(Council.Tier.choices)
+    rows = []
+    for council in councils:
+        status = TrackerStatus(council.tracker_status)
+        label = status.label
+        if status == TrackerStatus.EXTENSION:
+            label = f"Extension granted until {govuk_date(council.extension_until)}"
+        rows.append(
+            {
+                "gss_code": council.gss_code,
+                "name": council.name,
+                "url": plan_url.format(council.gss_code) + query
+                if council.latest_submission_id
+                else "",
+                "is_read": council.is_read,
+                "tier": tiers.get(council.tier, council.tier),
+                "region": council.region,
+                "status": label,
+                "tag": STATUS_TAGS[status],
+                "submitted": govuk_date(council.first_sent_at),
+                "pages": "" if council.pages is None else council.pages,
+                "deadline": govuk_date(council.deadline),
+            }
+        )
+    return rows
+
+
 @require_safe
 def panel_tracker(request, round_slug):
     _require_panel(request)
@@ -106,6 +150,7 @@ def panel_tracker(request, round_slug):
             "filters": filters,
             "removals": _removal_links(filters),
             "councils": councils,
+            "rows": _tracker_rows(councils, round_, filters),
             "counts": selectors.tracker_counts(councils=councils, round=round_),
             "tiers": Council.Tier.choices,
             "regions": [region for region, _ in form.fields["region"].choices],
