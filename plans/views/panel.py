@@ -179,12 +179,11 @@ def panel_tracker_csv(request, round_slug):
     response["Content-Disposition"] = f'attachment; filename="tracker-{round_.slug}-{stamp}.csv"'
     writer = csv.writer(response)
     writer.writerow([label for _, label, _ in CSV_COLUMNS])
+    plan_url = request.build_absolute_uri(
+        reverse("plans:panel_plan", args=[round_.slug, "GSS"])
+    ).replace("GSS", "{}")
     for council in councils:
-        link = ""
-        if council.latest_submission_id:
-            link = request.build_absolute_uri(
-                reverse("plans:panel_plan", args=[round_.slug, council.gss_code])
-            )
+        link = plan_url.format(council.gss_code) if council.latest_submission_id else ""
         row = {
             "gss_code": council.gss_code,
             "council": council.name,
