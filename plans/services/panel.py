@@ -119,8 +119,12 @@ def deadline_extension_remove(*, extension: DeadlineExtension, user, ip_address=
 def panel_mark_read(*, user, plan: Plan) -> None:
     """Record that the panel member opened the plan now."""
     permissions.require(user, "panel_view", None)
-    PanelReadMarker.objects.update_or_create(
-        user=user, plan=plan, defaults={"read_at": timezone.now()}
+    # One upsert: opening a plan is the panel's commonest request.
+    PanelReadMarker.objects.bulk_create(
+        [PanelReadMarker(user=user, plan=plan, read_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["user", "plan"],
+        update_fields=["read_at"],
     )
 
 
