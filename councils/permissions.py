@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 
 from councils.models import Council, Membership, User
-from plans.models import Plan, SignOffRequest
+from plans.models import SignOffRequest, Submission
 
 Role = Membership.Role
 
@@ -52,19 +52,14 @@ def is_panel(user) -> bool:
 
 
 def _may_view_plan(user, plan) -> bool:
-    """Anyone in the plan's council; the ministry panel once the plan is submitted."""
-    return bool(_roles(user, plan.council_id)) or (
-        is_panel(user) and plan.status == Plan.Status.SUBMITTED
-    )
+    """Anyone in the plan's council. The ministry panel reads sent versions through its own
+    pages (`panel_plan_scope` below), never a council's working pages, which show the draft."""
+    return bool(_roles(user, plan.council_id))
 
 
 def plan_scope(user) -> Q:
-    """Filter on Plan matching `plan_view`: the user's own councils' plans, and for the panel
-    every submitted plan."""
-    scope = Q(council_id__in=council_ids_for(user))
-    if is_panel(user):
-        scope |= Q(status=Plan.Status.SUBMITTED)
-    return scope
+    """Filter on Plan matching `plan_view`: the user's own councils' plans."""
+    return Q(council_id__in=council_ids_for(user))
 
 
 def _council_of(obj) -> int:
@@ -135,6 +130,43 @@ def sign_offs_decidable_by(user) -> Q:
     return Q(plan__council_id__in=councils) & sign_offs_asking(user)
 
 
+# --- The ministry panel: every rule beside the queryset filter that scopes the same records ---
+# The panel sees a council's plan only once a version has been sent to the ministry, and then
+# only its sent versions: never a draft, an unapproved or unsent version, or sign-off discussion.
+
+
+def panel_submission_scope(user) -> Q:
+    """Filter on Submission: for the panel, submissions sent to the ministry; else nothing."""
+    return Q(status=Submission.Status.SENT) if is_panel(user) else Q(pk__in=[])
+
+
+def panel_plan_scope(user) -> Q:
+    """Filter on Plan: for the panel, plans with at least one sent submission; else nothing."""
+    if not is_panel(user):
+        return Q(pk__in=[])
+    sent = Submission.objects.filter(panel_submission_scope(user), plan_id=OuterRef("pk"))
+    return Q(Exists(sent))
+
+
+def _panel_may_read_plan(user, plan) -> bool:
+    return is_panel(user) and plan.submissions.filter(panel_submission_scope(user)).exists()
+
+
+def panel_export_scope(user) -> Q:
+    """Filter on PanelExport: a panel member's own exports only."""
+    return Q(requested_by_id=user.pk) if is_panel(user) else Q(pk__in=[])
+
+
+def panel_note_scope(user) -> Q:
+    """Filter on PanelNote: every note on a plan the panel may read, for the panel only."""
+    if not is_panel(user):
+        return Q(pk__in=[])
+    from plans.models import Submission
+
+    sent = Submission.objects.filter(panel_submission_scope(user), plan_id=OuterRef("plan_id"))
+    return Q(Exists(sent))
+
+
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
 
 RULES: dict[str, Callable] = {
@@ -155,6 +187,14 @@ RULES: dict[str, Callable] = {
     "statutory_comment": _has_role(Role.STATUTORY_OFFICER),
     # Submission progress and receipt on the plan page
     "submission_view": _has_role(*_ANY_ROLE),
+    # The ministry panel (the object is None for panel-wide pages)
+    "panel_view": lambda user, obj: is_panel(user),
+    "panel_plan_view": _panel_may_read_plan,
+    "panel_note_add": _panel_may_read_plan,
+    "panel_note_edit": lambda user, note: is_panel(user) and note.author_id == user.pk,
+    "panel_export_download": lambda user, export: (
+        is_panel(user) and export.requested_by_id == user.pk
+    ),
 }
 
 

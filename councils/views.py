@@ -10,6 +10,8 @@ def home(request):
 
     A user of one council with nothing awaiting them goes straight to that council.
     """
+    if permissions.is_panel(request.user):
+        return redirect("plans:panel_home")
     councils = list(councils_for_user(user=request.user))
     awaiting = list(sign_off_requests_awaiting(request.user))
     if len(councils) == 1 and not awaiting and not permissions.is_panel(request.user):

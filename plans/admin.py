@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from plans.models import (
     AuditEvent,
+    DeadlineExtension,
     GuidingQuestion,
     Plan,
     PlanVersion,
@@ -11,6 +13,11 @@ from plans.models import (
     Submission,
     SubmissionAttempt,
     Theme,
+)
+from plans.services.panel import (
+    deadline_extension_check,
+    deadline_extension_grant,
+    deadline_extension_remove,
 )
 
 
@@ -83,7 +90,6 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.action(description="Retry the selected failed submissions")
 def retry_failed_submissions(modeladmin, request, queryset):
     from django.contrib import messages
-    from django.core.exceptions import ValidationError
 
     from plans.services.delivery import submission_retry
 
@@ -133,3 +139,61 @@ class SubmissionAdmin(ReadOnlyAdmin):
 class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ["round", "council", "days_before", "recipients", "sent_at"]
     list_filter = ["round", "days_before"]
+
+
+# --- The ministry panel -------------------------------------------------------------------------
+
+
+@admin.register(DeadlineExtension)
+class DeadlineExtensionAdmin(admin.ModelAdmin):
+    """Ministry administrators grant a council its own deadline; every change is audited."""
+
+    list_display = ["council", "round", "deadline", "granted_by", "granted_at"]
+    list_filter = ["round"]
+    search_fields = ["council__name", "council__gss_code"]
+    fields = ["council", "round", "deadline", "reason", "granted_by", "granted_at"]
+    readonly_fields = ["granted_by", "granted_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An extension belongs to one council and round; grant another for a different one.
+        return [*self.readonly_fields, "council", "round"] if obj else self.readonly_fields
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class CheckedForm(form):
+            """The service's own check, so the administrator sees its errors by the field."""
+
+            def clean(self):
+                cleaned = super().clean()
+                round_ = cleaned.get("round") or getattr(self.instance, "round", None)
+                if round_ and cleaned.get("deadline") and "reason" in cleaned:
+                    deadline_extension_check(
+                        round=round_, deadline=cleaned["deadline"], reason=cleaned["reason"]
+                    )
+                return cleaned
+
+        return CheckedForm
+
+    def save_model(self, request, obj, form, change):
+        extension = deadline_extension_grant(
+            council=obj.council,
+            round=obj.round,
+            deadline=obj.deadline,
+            reason=obj.reason,
+            user=request.user,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+        obj.pk = extension.pk
+        obj.granted_by = extension.granted_by
+        obj.granted_at = extension.granted_at
+
+    def delete_model(self, request, obj):
+        deadline_extension_remove(
+            extension=obj, user=request.user, ip_address=request.META.get("REMOTE_ADDR")
+        )
+        messages.info(request, f"{obj.council} is back to the round's deadline.")
+
+    def delete_queryset(self, request, queryset):
+        for extension in queryset:
+            self.delete_model(request, extension)

@@ -2,10 +2,11 @@
 
 A service records the work in the database inside the transaction that causes it (an
 `OutboxMessage` for emails, the `Submission` row for a delivery, the `PageCountEstimate` for a
-count). After commit the work is handed to the broker; a broker that is down is logged and never
-raised into the caller, because the row is the record: `outbox_sweep` (beat, every minute) hands
-over again whatever is due and not done. So a dead broker or a dead worker delays work but never
-loses it, and a change the user made never turns into an error page.
+count, the `PanelExport` for a ZIP of PDFs). After commit the work is handed to the broker; a
+broker that is down is logged and never raised into the caller, because the row is the record:
+`outbox_sweep` (beat, every minute) hands over again whatever is due and not done. So a dead
+broker or a dead worker delays work but never loses it, and a change the user made never turns
+into an error page.
 
 This is the one module that goes from services to tasks and back: services call `publish` and
 `outbox_record`; tasks call the services through `outbox_deliver` and the sweep.
@@ -142,10 +143,11 @@ def outbox_deliver(*, message_id: int) -> OutboxMessage:
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:
-    """Hand over again everything due and not done: messages, submissions and page counts.
-    Returns how many messages and submissions were handed over."""
+    """Hand over again everything due and not done: messages, submissions, panel exports and
+    page counts. Returns how many messages, submissions and exports were handed over."""
     from plans.services.delivery import submission_sweep
     from plans.services.length_meter import page_counts_sweep
+    from plans.services.panel import panel_exports_sweep
 
     now = now or timezone.now()
     due = list(
@@ -157,7 +159,7 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     )
     for message_id in due:
         _publish_message(message_id)
-    handed = len(due) + submission_sweep(now=now)
+    handed = len(due) + submission_sweep(now=now) + panel_exports_sweep(now=now)
     page_counts_sweep()
     if handed:
         logger.info("Outbox sweep handed %s items to the broker", handed)

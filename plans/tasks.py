@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import DatabaseError
 
 from plans import outbox
-from plans.services import delivery, length_meter, notices
+from plans.services import delivery, length_meter, notices, panel
 from plans.services.delivery import SubmissionRetry
 
 # Every retry countdown stays far below the broker's visibility timeout.
@@ -59,3 +59,8 @@ def outbox_sweep_task(self) -> None:
 @shared_task(**{**COMMON, "max_retries": 0})
 def reminders_send_task(self) -> None:
     notices.reminders_send()
+
+
+@shared_task(**COMMON)
+def panel_export_build_task(self, export_id: int) -> None:
+    panel.panel_export_build(export_id=export_id)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting, evidence, kpis, public, signoff, submission
+from plans.views import drafting, evidence, kpis, panel, public, signoff, submission
 
 app_name = "plans"
 
@@ -142,5 +142,59 @@ urlpatterns = [
         "published/<str:gss_code>/<slug:round_slug>/plan.pdf",
         public.published_plan_pdf,
         name="published_plan_pdf",
+    ),
+]
+
+# The ministry panel: tracker, reading room, notes and exports
+urlpatterns += [
+    path("panel/", panel.panel_home, name="panel_home"),
+    path("panel/exports/<int:export_id>/", panel.panel_export_detail, name="panel_export_detail"),
+    path(
+        "panel/exports/<int:export_id>/status.json",
+        panel.panel_export_status,
+        name="panel_export_status",
+    ),
+    path(
+        "panel/exports/<int:export_id>/download/",
+        panel.panel_export_download,
+        name="panel_export_download",
+    ),
+    path("panel/<slug:round_slug>/", panel.panel_tracker, name="panel_tracker"),
+    path("panel/<slug:round_slug>/tracker.csv", panel.panel_tracker_csv, name="panel_tracker_csv"),
+    path("panel/<slug:round_slug>/export/", panel.panel_export, name="panel_export"),
+    path(
+        "panel/<slug:round_slug>/export/zip/",
+        panel.panel_export_create,
+        name="panel_export_create",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/",
+        panel.panel_plan,
+        name="panel_plan",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/plan.pdf",
+        panel.panel_plan_pdf,
+        name="panel_plan_pdf",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/compare/",
+        panel.panel_plan_compare,
+        name="panel_plan_compare",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/unread/",
+        panel.panel_mark_unread,
+        name="panel_mark_unread",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/notes/",
+        panel.panel_note_add,
+        name="panel_note_add",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/notes/<int:note_id>/",
+        panel.panel_note_edit,
+        name="panel_note_edit",
     ),
 ]

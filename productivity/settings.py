@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # Submission: rendering limits and retries (see plans/services/delivery.py).
 SUBMISSION_PDF_DIR = Path(os.environ.get("SUBMISSION_PDF_DIR", VAR_DIR / "submissions"))
+# Where the worker builds the panel's ZIP exports of submitted PDFs (each kept for a day).
+PANEL_EXPORT_DIR = Path(os.environ.get("PANEL_EXPORT_DIR", VAR_DIR / "exports"))
 # A render that takes longer, or needs more memory, than this is stopped and reported.
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "60"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "1536"))

@@ -11,6 +11,14 @@ from plans.models.evidence import (
 )
 from plans.models.history import AuditEvent, PlanVersion, Revision
 from plans.models.outbox import OutboxMessage
+from plans.models.panel import (
+    DeadlineExtension,
+    PanelExport,
+    PanelNote,
+    PanelNoteRevision,
+    PanelReadMarker,
+    TrackerStatus,
+)
 from plans.models.plans import Plan, ThemeSection
 from plans.models.rounds import GuidingQuestion, Round, Theme
 from plans.models.signoff import (
@@ -31,11 +39,16 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Barrier",
+    "DeadlineExtension",
     "DecisionRecord",
     "GuidingQuestion",
     "KpiValue",
     "OutboxMessage",
     "PageCountEstimate",
+    "PanelExport",
+    "PanelNote",
+    "PanelNoteRevision",
+    "PanelReadMarker",
     "Partner",
     "Plan",
     "PlanVersion",
@@ -53,4 +66,5 @@ __all__ = [
     "SubmissionAttempt",
     "Theme",
     "ThemeSection",
+    "TrackerStatus",
 ]

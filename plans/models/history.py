@@ -82,6 +82,11 @@ class AuditAction(models.TextChoices):
         "Unsent submission withdrawn: a correction was started",
     )
     CORRECTION_STARTED = "correction_started", "Correction started: the plan is a draft again"
+    DEADLINE_EXTENSION_GRANTED = "deadline_extension_granted", "Deadline extended"
+    DEADLINE_EXTENSION_REMOVED = (
+        "deadline_extension_removed",
+        "Deadline extension removed: the round's deadline applies",
+    )
 
 
 class AuditEvent(models.Model):

@@ -1,11 +1,14 @@
 """Reads for drafting: querysets already limited to what the user may see."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from councils import permissions
-from plans.models import Plan, Revision, Round, Theme, ThemeSection
+from plans.models import DeadlineExtension, Plan, Revision, Round, Theme, ThemeSection
 from plans.selectors.evidence import plan_attach_evidence
 
 
@@ -38,10 +41,36 @@ def open_rounds() -> QuerySet[Round]:
     return Round.objects.filter(opens_at__lte=timezone.now()).order_by("-deadline")
 
 
-def rounds_with_plans_for_council(*, council) -> list[tuple[Round, Plan | None]]:
-    """Every open round with this council's plan in it, if started."""
+@dataclass(frozen=True)
+class CouncilRound:
+    """An open round as one council sees it: its plan (if started) and its own deadline."""
+
+    round: Round
+    plan: Plan | None
+    deadline: datetime
+    extended: bool
+
+    @property
+    def is_past_deadline(self) -> bool:
+        return timezone.now() > self.deadline
+
+
+def rounds_with_plans_for_council(*, council) -> list[CouncilRound]:
+    """Every open round with this council's plan in it, if started, and the council's deadline
+    (an extension where it has one)."""
     plans = {plan.round_id: plan for plan in Plan.objects.filter(council=council)}
-    return [(round_, plans.get(round_.pk)) for round_ in open_rounds()]
+    extensions = dict(
+        DeadlineExtension.objects.filter(council=council).values_list("round_id", "deadline")
+    )
+    return [
+        CouncilRound(
+            round=round_,
+            plan=plans.get(round_.pk),
+            deadline=extensions.get(round_.pk, round_.deadline),
+            extended=round_.pk in extensions,
+        )
+        for round_ in open_rounds()
+    ]
 
 
 def themes_for_round(*, round: Round) -> QuerySet[Theme]:

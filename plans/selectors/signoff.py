@@ -81,7 +81,9 @@ def version_last_seen_before(*, sign_off: SignOffRequest, user) -> PlanVersion |
 
 
 def sign_off_record_for_version(version: PlanVersion) -> dict:
-    """What prints with the plan: who approved, how the council decided, statutory comments."""
+    """What prints with the plan: who approved and how the council decided. Statutory officers'
+    comments stay on the council's sign-off screens: they are advice to members, not part of
+    what the ministry, its panel or residents read."""
     approvals = (
         SignOffDecision.objects.filter(
             request__version=version, outcome=SignOffDecision.Outcome.APPROVE
@@ -104,15 +106,6 @@ def sign_off_record_for_version(version: PlanVersion) -> dict:
         "decision_date": record.decision_date if record else None,
         "decision_url": record.decision_url if record else "",
         "call_in_ends": record.call_in_ends if record else None,
-        "statutory_comments": [
-            {
-                "name": comment.author_name,
-                "title": comment.author_title,
-                "text": comment.text,
-                "created_at": comment.created_at,
-            }
-            for comment in statutory_comments_for_version(version)
-        ],
     }
 
 

@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from councils.selectors import membership_title
+from plans.deadlines import council_deadline
 from plans.models import OutboxMessage, Plan, PlanVersion, Submission, SubmissionAttempt
 from plans.outbox import outbox_record, publish
 from plans.pdf.document import plan_pdf_html
@@ -346,7 +347,9 @@ def _record_sent(claim: _Claim) -> None:
     now = timezone.now()
     submission.status = Status.SENT
     submission.sent_at = now
-    submission.is_late = now > submission.plan.round.deadline
+    submission.is_late = now > council_deadline(
+        council_id=submission.plan.council_id, round=submission.plan.round
+    )
     submission.claimed_until = None
     submission.next_retry_at = None
     submission.failure_reason = ""

@@ -24,7 +24,6 @@ EMPTY_SIGN_OFF = {
     "decision_date": None,
     "decision_url": "",
     "call_in_ends": None,
-    "statutory_comments": [],
 }
 # A count queued or running for longer than this was lost with its worker.
 PAGE_COUNT_STALE = timedelta(minutes=10)

@@ -8,11 +8,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from councils.models import Council, Membership
 from councils.selectors import council_users
-from plans.models import OutboxMessage, ReminderSent, Round, Submission
+from plans.deadlines import council_deadline, with_council_deadline
+from plans.models import DeadlineExtension, OutboxMessage, ReminderSent, Round, Submission
 from plans.outbox import outbox_record
 from plans.selectors.signoff import sign_off_record_for_version
 from productivity.mail import templated_email
@@ -52,6 +54,9 @@ def submission_send_receipt(*, submission_id: int) -> bool:
             "submission": submission,
             "plan": submission.plan,
             "version": submission.version,
+            "deadline": council_deadline(
+                council_id=submission.plan.council_id, round=submission.plan.round
+            ),
             "site_url": settings.SITE_URL,
         }
         message = templated_email(
@@ -99,40 +104,42 @@ def submission_send_failure_notice(*, submission_id: int) -> bool:
 # --- Deadline reminders ------------------------------------------------------------------------
 
 
-def _reminder_due(round_: Round, now: datetime) -> int | None:
+def _reminder_due(deadline: datetime, now: datetime) -> int | None:
     """The most recent reminder point passed (14, 7 or 1 days before), if before the deadline."""
-    if now >= round_.deadline:
+    if now >= deadline:
         return None
-    passed = [days for days in REMINDER_DAYS if now >= round_.deadline - timedelta(days=days)]
+    passed = [days for days in REMINDER_DAYS if now >= deadline - timedelta(days=days)]
     return min(passed) if passed else None
 
 
 def reminders_send(*, now: datetime | None = None) -> int:
     """Record a reminder for the officers of each council that has not submitted, 14, 7 and 1
-    days before the deadline. Each is recorded once per council, round and point (a database
-    constraint), however often beat runs, and sent by the outbox, which tries again until the
-    mail server takes it. Returns how many reminders were recorded."""
+    days before the council's own deadline (the round's, or its extension). Each is recorded
+    once per council, round and point (a database constraint), however often beat runs, and
+    sent by the outbox, which tries again until the mail server takes it. Returns how many
+    reminders were recorded."""
     now = now or timezone.now()
     recorded = 0
-    for round_ in Round.objects.filter(deadline__gt=now, opens_at__lte=now):
-        days = _reminder_due(round_, now)
-        if days is None:
-            continue
+    extended = DeadlineExtension.objects.filter(deadline__gt=now).values("round_id")
+    for round_ in Round.objects.filter(opens_at__lte=now).filter(
+        Q(deadline__gt=now) | Q(pk__in=extended)
+    ):
         submitted = Submission.objects.filter(plan__round=round_, status=Status.SENT).values(
             "plan__council_id"
         )
-        councils = (
+        councils = with_council_deadline(
             Council.objects.filter(memberships__role=Membership.Role.OFFICER)
             .exclude(pk__in=submitted)
-            .exclude(
-                pk__in=ReminderSent.objects.filter(round=round_, days_before=days).values(
-                    "council_id"
-                )
-            )
-            .distinct()
+            .distinct(),
+            round=round_,
+        ).filter(deadline__gt=now)
+        reminded = set(
+            ReminderSent.objects.filter(round=round_).values_list("council_id", "days_before")
         )
         for council in councils:
-            recorded += _reminder_record(council=council, round_=round_, days=days)
+            days = _reminder_due(council.deadline, now)
+            if days is not None and (council.pk, days) not in reminded:
+                recorded += _reminder_record(council=council, round_=round_, days=days)
     return recorded
 
 
@@ -166,6 +173,7 @@ def reminder_send(*, reminder_id: int) -> bool:
         "council": reminder.council,
         "round": reminder.round,
         "days": days,
+        "deadline": council_deadline(council_id=reminder.council_id, round=reminder.round),
         "site_url": settings.SITE_URL,
     }
     if recipients:

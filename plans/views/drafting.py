@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from councils import permissions
 from councils.selectors import councils_for_user
 from plans import selectors
+from plans.deadlines import council_deadline
 from plans.diff import diff_contents
 from plans.forms.drafting import CompareRevisionsForm, SectionForm, StartPlanForm
 from plans.services.drafting import EditConflict, plan_start, section_save
@@ -58,6 +59,7 @@ def plan_tasklist(request, plan_id):
             "can_edit": can_change_draft(request.user, plan),
             "sign_off_panel": sign_off_panel(request, plan),
             "submission": submission_for_plan_page(request, plan),
+            "deadline": council_deadline(council_id=plan.council_id, round=plan.round),
         },
     )
 

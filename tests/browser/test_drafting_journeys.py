@@ -147,7 +147,7 @@ def draft_two_themes(page, check_page, sign_in, *, js: bool):
     page.get_by_role("link", name="Back to your plan").click()
 
     # Check your plan reads as the plan, in order, and names the empty themes.
-    page.get_by_role("link", name="Check your plan").click()
+    page.get_by_role("link", name="Check your plan", exact=True).click()
     expect(page.locator("h1")).to_have_text(f"{council.name}: {round_.name}")
     check_page(page, "check")
     headings = page.locator("main h2.app-plan__theme-title").all_inner_texts()

@@ -66,11 +66,11 @@ def test_plan_view_and_plan_scope_agree_for_every_kind_of_user(council, status):
         for plan in (own, other):
             assert (plan in in_scope) == permissions.can(user, "plan_view", plan), (name, plan)
         seen[name] = {plan for plan in (own, other) if plan in in_scope}
-    # The panel sees another council's plan only once it is submitted.
+    # The panel reads sent versions on its own pages, never a council's working pages.
     assert seen == {
         "officer": {own},
         "councillor": {own},
-        "panel": {other} if status == Plan.Status.SUBMITTED else set(),
+        "panel": set(),
         "stranger": set(),
     }
 

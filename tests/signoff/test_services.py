@@ -583,15 +583,8 @@ def test_sign_off_record_for_version_has_the_shape_the_pdf_prints(
         "decision_date": date(2024, 7, 4),
         "decision_url": "https://www.example.gov.uk/decisions/42",
         "call_in_ends": date(2024, 7, 11),
-        "statutory_comments": [
-            {
-                "name": "Mo Monitoring",
-                "title": "Monitoring Officer",
-                "text": "Content.",
-                "created_at": comment.created_at,
-            }
-        ],
     }
+    assert comment.text == "Content."  # kept on the sign-off screens, never printed
 
 
 def test_requests_awaiting_a_councillor_follow_the_rule_and_drop_once_decided(

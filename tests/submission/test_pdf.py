@@ -128,9 +128,6 @@ def test_render_pdf_prints_the_sign_off_record():
         decision_date=date(2024, 7, 11),
         decision_url="https://democracy.example.gov.uk/decision/42",
         approvals=[{"name": "Cllr Lee Leader", "title": "Leader", "approved_at": None}],
-        statutory_comments=[
-            {"name": "Morgan M", "title": "Monitoring Officer", "text": "No legal implications."}
-        ],
     )
     text = "".join(
         p.extract_text() for p in PdfReader(io.BytesIO(render_in_process(html).pdf)).pages
@@ -140,7 +137,6 @@ def test_render_pdf_prints_the_sign_off_record():
         "11 July 2024",
         "https://democracy.example.gov.uk/decision/42",
         "Cllr Lee Leader",
-        "No legal implications.",
     ]:
         assert expected in text
 

@@ -91,11 +91,12 @@ def test_pdf_prints_the_real_sign_off_record_on_its_own_page(printed):
         "https://democracy.example.gov.uk/decision/42",
         "Call-in period ends 18 July 2024",
         "Approved by Name Title Approved Cllr Alex Leader Leader of the Council",
-        "Morgan Monitor, Monitoring Officer",
-        "No legal implications.",
     ]:
         assert expected in sign_off, expected
-    assert "Cllr Dee Sent" not in " ".join(pages)  # asked for changes: not an approval
+    assert "Cllr Dee Sent" not in " ".join(pages)  # did not approve
+    # The Monitoring Officer's comment advises members; it is never printed.
+    assert "Morgan Monitor" not in " ".join(pages)
+    assert "No legal implications." not in " ".join(pages)
 
 
 def test_pdf_with_evidence_has_footer_on_every_page_and_title(printed):

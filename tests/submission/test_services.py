@@ -18,7 +18,9 @@ from plans.services import delivery as services
 from plans.services.delivery import SubmissionRetry
 from plans.services.length_meter import page_count_refresh, page_count_request
 from plans.services.notices import reminders_send, submission_send_receipt
-from tests.factories import PlanFactory, councillor_of, officer_of
+from plans.services.panel import deadline_extension_grant
+from plans.templatetags.govuk import govuk_datetime
+from tests.factories import PlanFactory, UserFactory, councillor_of, officer_of
 from tests.submission.factories import approved_version, version_sent_for_sign_off
 from tests.support.broker import queued_tasks
 
@@ -333,3 +335,46 @@ def test_page_count_refresh_counts_the_draft_and_requeues_when_stale(
     assert estimate.counted_revision == 3
     assert estimate.status == "queued"
     assert len(callbacks) == 1
+
+
+def test_submission_deliver_after_the_round_deadline_inside_an_extension_is_on_time(smtp_server):
+    """The council's own deadline decides lateness: its extension, when it has one."""
+    version = approved_version()
+    round_ = version.plan.round
+    round_.opens_at = timezone.now() - timedelta(days=40)
+    round_.deadline = timezone.now() - timedelta(days=1)
+    round_.save()
+    deadline_extension_grant(
+        council=version.plan.council,
+        round=round_,
+        deadline=timezone.now() + timedelta(days=9),
+        reason="Executive meets on 25 July",
+        user=UserFactory(is_staff=True),
+    )
+    submission = services.submission_schedule(version=version, not_before=None)
+    assert services.submission_deliver(submission_id=submission.pk).is_late is False
+
+
+def test_reminders_follow_the_councils_extended_deadline(mailoutbox):
+    """Reminders count down to each council's own deadline, including after the round's."""
+    plan = PlanFactory()
+    round_ = plan.round
+    officer_of(plan.council)
+    other = PlanFactory(round=round_)
+    officer_of(other.council)
+    extended_to = round_.deadline + timedelta(days=10)
+    deadline_extension_grant(
+        council=plan.council, round=round_, deadline=extended_to, reason="Executive meets late",
+        user=UserFactory(is_staff=True),
+    )  # fmt: skip
+    # Six days before the round's deadline: only the council without an extension is due (7).
+    assert reminders_send(now=round_.deadline - timedelta(days=6)) == 1
+    # After the round's deadline, six days before the extension: the extended council (7).
+    assert reminders_send(now=extended_to - timedelta(days=6)) == 1
+    assert sorted(ReminderSent.objects.values_list("council_id", "days_before")) == sorted(
+        [(other.council_id, 7), (plan.council_id, 7)]
+    )
+    message = OutboxMessage.objects.get(key=str(ReminderSent.objects.get(council=plan.council).pk))
+    outbox_deliver(message_id=message.pk)
+    body = mailoutbox[0].body
+    assert govuk_datetime(extended_to) in body

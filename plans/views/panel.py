@@ -1,0 +1,457 @@
+"""The ministry panel's pages: the tracker of every council, the reading room, notes, exports.
+
+Signed-in users who are not on the panel get 403 on every panel page; a plan the panel may not
+read (nothing sent yet) or another user's export is a 404.
+"""
+
+import csv
+import os
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from councils import permissions
+from councils.models import Council
+from plans.diff import diff_contents
+from plans.forms.panel import PanelNoteForm, TrackerFilterForm
+from plans.models import PanelExport, TrackerStatus
+from plans.pdf.document import document_context
+from plans.selectors import panel as selectors
+from plans.services import panel as services
+from plans.templatetags.govuk import govuk_date
+
+# The tracker's CSV columns and what each holds (shown on the export page).
+CSV_COLUMNS = [
+    ("gss_code", "GSS code", "The council's GSS code, for example E07000109."),
+    ("council", "Council", "The council's official name."),
+    ("tier", "Tier", "County, district, unitary, metropolitan borough or London borough."),
+    ("region", "Region", "The council's region."),
+    ("status", "Status", "Where the council stands: " + ", ".join(TrackerStatus.labels) + "."),
+    ("submitted_at", "Date submitted", "When the first version reached the ministry (UK time)."),
+    ("latest_submitted_at", "Latest version submitted", "When the latest correction was sent."),
+    ("pages", "Pages", "Pages in the latest sent PDF."),
+    ("deadline", "Deadline", "The council's own deadline: the round's, or its extension."),
+    ("extension_until", "Extension until", "The extended deadline, if one was granted."),
+    ("extension_reason", "Extension reason", "Why the extension was granted."),
+    ("version_reference", "Version reference", "The first 12 characters of the SHA-256."),
+    ("link", "Link", "The plan in the panel's reading room."),
+]
+# Spreadsheets treat cells starting with these as formulas.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _require_panel(request) -> None:
+    permissions.require(request.user, "panel_view", None)
+
+
+def _filters(request):
+    form = TrackerFilterForm(request.GET or None, regions=selectors.tracker_regions())
+    return form, form.filters()
+
+
+def _removal_links(filters) -> list[tuple[str, str, str]]:
+    """Each chosen filter as (category, label, querystring without it), for removing it."""
+    params = filters.params()
+    labels = {
+        "q": lambda value: f"“{value}”",
+        "tier": lambda value: Council.Tier(value).label,
+        "region": lambda value: value,
+        "status": lambda value: TrackerStatus(value).label,
+        "submitted": lambda value: "Submitted" if value == "yes" else "Not submitted yet",
+    }
+    categories = {
+        "q": "Search",
+        "tier": "Tier",
+        "region": "Region",
+        "status": "Status",
+        "submitted": "Submitted",
+    }
+    links = []
+    for index, (key, value) in enumerate(params):
+        if key not in labels:
+            continue
+        rest = params[:index] + params[index + 1 :]
+        links.append((categories[key], labels[key](value), urlencode(rest)))
+    return links
+
+
+@require_safe
+def panel_home(request):
+    _require_panel(request)
+    round_ = selectors.panel_current_round(request.user)
+    if round_ is None:
+        return render(request, "plans/panel/no_round.html")
+    return redirect("plans:panel_tracker", round_slug=round_.slug)
+
+
+# Each status's tag colour (the labels are the model's).
+STATUS_TAGS = {
+    TrackerStatus.NOT_STARTED: "govuk-tag--grey",
+    TrackerStatus.DRAFTING: "govuk-tag--light-blue",
+    TrackerStatus.AWAITING_SIGN_OFF: "govuk-tag--yellow",
+    TrackerStatus.APPROVED: "govuk-tag--purple",
+    TrackerStatus.EXTENSION: "govuk-tag--orange",
+    TrackerStatus.SUBMITTED_ON_TIME: "govuk-tag--green",
+    TrackerStatus.SUBMITTED_LATE: "govuk-tag--red",
+}
+
+
+def _tracker_rows(councils, round_, filters) -> list[dict]:
+    """The rows as plain values: 317 rows render fast without a tag, filter or URL per cell."""
+    query = f"?{filters.querystring}" if filters.querystring else ""
+    plan_url = reverse("plans:panel_plan", args=[round_.slug, "GSS"]).replace("GSS", "{}")
+    tiers = dict(Council.Tier.choices)
+    rows = []
+    for council in councils:
+        status = TrackerStatus(council.tracker_status)
+        label = status.label
+        if status == TrackerStatus.EXTENSION:
+            label = f"Extension granted until {govuk_date(council.extension_until)}"
+        rows.append(
+            {
+                "gss_code": council.gss_code,
+                "name": council.name,
+                "url": plan_url.format(council.gss_code) + query
+                if council.latest_submission_id
+                else "",
+                "is_read": council.is_read,
+                "tier": tiers.get(council.tier, council.tier),
+                "region": council.region,
+                "status": label,
+                "tag": STATUS_TAGS[status],
+                "submitted": govuk_date(council.first_sent_at),
+                "pages": "" if council.pages is None else council.pages,
+                "deadline": govuk_date(council.deadline),
+            }
+        )
+    return rows
+
+
+@require_safe
+def panel_tracker(request, round_slug):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    form, filters = _filters(request)
+    councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
+    return render(
+        request,
+        "plans/panel/tracker.html",
+        {
+            "round": round_,
+            "rounds": selectors.panel_rounds(),
+            "form": form,
+            "filters": filters,
+            "removals": _removal_links(filters),
+            "councils": councils,
+            "rows": _tracker_rows(councils, round_, filters),
+            "counts": selectors.tracker_counts(councils=councils, round=round_),
+            "tiers": Council.Tier.choices,
+            "regions": [region for region, _ in form.fields["region"].choices],
+            "statuses": TrackerStatus.choices,
+        },
+    )
+
+
+def _csv_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@require_safe
+def panel_tracker_csv(request, round_slug):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    _, filters = _filters(request)
+    councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="tracker-{round_.slug}-{stamp}.csv"'
+    writer = csv.writer(response)
+    writer.writerow([label for _, label, _ in CSV_COLUMNS])
+    plan_url = request.build_absolute_uri(
+        reverse("plans:panel_plan", args=[round_.slug, "GSS"])
+    ).replace("GSS", "{}")
+    for council in councils:
+        link = plan_url.format(council.gss_code) if council.latest_submission_id else ""
+        row = {
+            "gss_code": council.gss_code,
+            "council": council.name,
+            "tier": council.get_tier_display(),
+            "region": council.region,
+            "status": TrackerStatus(council.tracker_status).label,
+            "submitted_at": _local(council.first_sent_at),
+            "latest_submitted_at": _local(council.latest_sent_at),
+            "pages": council.pages,
+            "deadline": _local(council.deadline),
+            "extension_until": _local(council.extension_until),
+            "extension_reason": council.extension_reason,
+            "version_reference": (council.version_reference or "")[:12],
+            "link": link,
+        }
+        writer.writerow([_csv_cell(row[key]) for key, _, _ in CSV_COLUMNS])
+    return response
+
+
+@require_safe
+def panel_export(request, round_slug):
+    """The export page: the CSV, its column dictionary, and the ZIP of PDFs."""
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    form, filters = _filters(request)
+    councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
+    return render(
+        request,
+        "plans/panel/export.html",
+        {
+            "round": round_,
+            "filters": filters,
+            "removals": _removal_links(filters),
+            "counts": selectors.tracker_counts(councils=councils, round=round_),
+            "columns": CSV_COLUMNS,
+            "exports": selectors.panel_exports_for(user=request.user)[:5],
+        },
+    )
+
+
+@require_POST
+def panel_export_create(request, round_slug):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    _, filters = _filters(request)
+    export = services.panel_export_request(user=request.user, round=round_, filters=filters)
+    return redirect("plans:panel_export_detail", export_id=export.pk)
+
+
+def _export_context(export) -> dict:
+    return {
+        "export": export,
+        "expired": bool(export.expires_at and export.expires_at <= timezone.now()),
+    }
+
+
+@require_safe
+def panel_export_detail(request, export_id):
+    _require_panel(request)
+    export = selectors.panel_export(user=request.user, export_id=export_id)
+    return render(request, "plans/panel/export_detail.html", _export_context(export))
+
+
+@require_safe
+def panel_export_status(request, export_id):
+    """What the progress block polls (the same shape as the submission status JSON)."""
+    _require_panel(request)
+    export = selectors.panel_export(user=request.user, export_id=export_id)
+    html = render_to_string(
+        "plans/panel/_export_status.html", _export_context(export), request=request
+    )
+    return JsonResponse(
+        {
+            "status": export.status,
+            "attempts": export.done,
+            "next_retry_at": export.total,
+            "finished": export.is_finished,
+            "done": export.done,
+            "total": export.total,
+            "html": html,
+        }
+    )
+
+
+@require_safe
+def panel_export_download(request, export_id):
+    _require_panel(request)
+    export = selectors.panel_export(user=request.user, export_id=export_id)
+    permissions.require(request.user, "panel_export_download", export)
+    if (
+        export.status != PanelExport.Status.READY
+        or export.expires_at <= timezone.now()
+        or not os.path.exists(export.file_path)
+    ):
+        raise Http404("This export is not ready or has expired")
+    filename = f"productivity-plans-{export.round.slug}-{export.pk}.zip"
+    return FileResponse(
+        open(export.file_path, "rb"),  # noqa: SIM115 (FileResponse closes it)
+        as_attachment=True,
+        filename=filename,
+        content_type="application/zip",
+    )
+
+
+# --- The reading room --------------------------------------------------------------------------
+
+
+def _version_number(request) -> int | None:
+    try:
+        return int(request.GET["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
+    version = selectors.panel_version_content(submission=submission)
+    document = document_context(
+        content=version.content,
+        reference=version.reference,
+        sha256=version.sha256,
+        sign_off=selectors.panel_sign_off_record(version),
+    )
+    for theme in document["themes"]:
+        theme["html"] = selectors.with_paragraph_anchors(
+            theme["html"], prefix=f"theme-{theme['number']}-p"
+        )
+    previous, following, position, total = selectors.tracker_neighbours(
+        user=request.user, round=round_, filters=filters, gss_code=plan.council.gss_code
+    )
+    deadline = selectors.panel_council_deadline(plan=plan)
+    return {
+        "round": round_,
+        "plan": plan,
+        "submission": submission,
+        "submissions": submissions,
+        "version": version,
+        "document": document,
+        "kpis": [kpi for theme in document["themes"] for kpi in theme["kpis"]],
+        "deadline": deadline,
+        "is_late": submission.sent_at > deadline,
+        "filters": filters,
+        "previous": previous,
+        "following": following,
+        "position": position,
+        "list_total": total,
+        "notes": selectors.panel_notes(user=request.user, plan=plan),
+        "note_form": PanelNoteForm(),
+    }
+
+
+@require_safe
+def panel_plan(request, round_slug, gss_code):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    _, filters = _filters(request)
+    submissions = selectors.panel_submissions(user=request.user, plan=plan)
+    submission = selectors.panel_submission_for_version(submissions, _version_number(request))
+    services.panel_mark_read(user=request.user, plan=plan)
+    context = _reading_context(request, round_, plan, submissions, submission, filters)
+    return render(request, "plans/panel/plan.html", context)
+
+
+@require_safe
+def panel_plan_pdf(request, round_slug, gss_code):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    submissions = selectors.panel_submissions(user=request.user, plan=plan)
+    submission = selectors.panel_submission_for_version(submissions, _version_number(request))
+    pdf = selectors.panel_submission_pdf(submission=submission)
+    if pdf is None:
+        raise Http404("No PDF")
+    filename = f"{gss_code}-{round_slug}-version-{submission.version.number}.pdf"
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def panel_plan_compare(request, round_slug, gss_code):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    submissions = selectors.panel_submissions(user=request.user, plan=plan)
+    numbers = []
+    for key in ("from", "to"):
+        try:
+            numbers.append(int(request.GET[key]))
+        except (KeyError, ValueError):
+            raise Http404("Choose two sent versions") from None
+    before = selectors.panel_submission_for_version(submissions, min(numbers))
+    after = selectors.panel_submission_for_version(submissions, max(numbers))
+    older = selectors.panel_version_content(submission=before)
+    newer = selectors.panel_version_content(submission=after)
+    _, filters = _filters(request)
+    return render(
+        request,
+        "plans/panel/compare.html",
+        {
+            "round": round_,
+            "plan": plan,
+            "before": before,
+            "after": after,
+            "filters": filters,
+            "diff": diff_contents(older.content, newer.content),
+        },
+    )
+
+
+def _back_to_plan(request, round_slug, gss_code, anchor=""):
+    url = reverse("plans:panel_plan", args=[round_slug, gss_code])
+    query = request.GET.urlencode()
+    return redirect(f"{url}{'?' + query if query else ''}{anchor}")
+
+
+@require_POST
+def panel_mark_unread(request, round_slug, gss_code):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    services.panel_mark_unread(user=request.user, plan=plan)
+    messages.success(request, f"{plan.council.name}’s plan is marked as unread.")
+    url = reverse("plans:panel_tracker", args=[round_slug])
+    query = request.GET.urlencode()
+    return redirect(f"{url}{'?' + query if query else ''}")
+
+
+@require_POST
+def panel_note_add(request, round_slug, gss_code):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    form = PanelNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.panel_note_add(user=request.user, plan=plan, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your note has been saved.")
+            return _back_to_plan(request, round_slug, gss_code, "#notes")
+    _, filters = _filters(request)
+    submissions = selectors.panel_submissions(user=request.user, plan=plan)
+    context = _reading_context(request, round_, plan, submissions, submissions[-1], filters)
+    context["note_form"] = form
+    return render(request, "plans/panel/plan.html", context, status=400)
+
+
+def panel_note_edit(request, round_slug, gss_code, note_id):
+    _require_panel(request)
+    round_ = selectors.panel_round(slug=round_slug)
+    plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
+    note = selectors.panel_note(user=request.user, plan=plan, note_id=note_id)
+    permissions.require(request.user, "panel_note_edit", note)
+    _, filters = _filters(request)
+    form = PanelNoteForm(request.POST or None, initial={"text": note.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.panel_note_edit(user=request.user, note=note, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your note has been changed.")
+            return _back_to_plan(request, round_slug, gss_code, "#notes")
+    return render(
+        request,
+        "plans/panel/note_edit.html",
+        {"round": round_, "plan": plan, "note": note, "form": form, "filters": filters},
+    )
