@@ -5,10 +5,11 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from councils.models import Council
-from plans.models import Plan, SignOffRequest, Submission
-from plans.services.submission import submission_schedule
+from plans.models import Plan, Submission
+from plans.services.delivery import submission_schedule
+from plans.services.signoff import plan_start_correction
 from tests.factories import CouncilFactory, PlanFactory, RoundFactory, UserFactory, officer_of
-from tests.submission.factories import approved_version
+from tests.submission.factories import approved_version, version_sent_for_sign_off
 
 REGION = "Testland"
 PDF = b"%PDF-1.7 panel test\n" + b"0" * 2000
@@ -40,23 +41,22 @@ def drafting_plan(council, round_, status=Plan.Status.DRAFT) -> Plan:
 def awaiting_plan(council, round_) -> Plan:
     """A version sent for sign-off and not decided yet (its text must stay out of panel pages)."""
     plan = PlanFactory(council=council, round=round_)
-    version = approved_version(
+    version_sent_for_sign_off(
         plan, narratives={1: "AWAITING-SIGN-OFF secret words", 2: "", 3: "", 4: ""}
     )
-    SignOffRequest.objects.create(
-        plan=plan, version=version, required_count=1, sent_by=version.created_by
-    )
-    Plan.objects.filter(pk=plan.pk).update(status=Plan.Status.AWAITING_SIGN_OFF)
+    plan.refresh_from_db()
     return plan
 
 
 def approved_unsent_plan(council, round_) -> Plan:
     """Approved and queued for sending, but not sent yet."""
     plan = PlanFactory(council=council, round=round_)
-    version = approved_version(
-        plan, narratives={1: "APPROVED-NOT-SENT secret words", 2: "", 3: "", 4: ""}
+    approved_version(
+        plan,
+        narratives={1: "APPROVED-NOT-SENT secret words", 2: "", 3: "", 4: ""},
+        call_in_ends=timezone.localdate() + timedelta(days=3),
     )
-    submission_schedule(version=version, not_before=timezone.now() + timedelta(days=3))
+    plan.refresh_from_db()
     return plan
 
 
@@ -87,3 +87,10 @@ def submitted_plan(
     send(version, sent_at=sent_at, pages=pages)
     plan.refresh_from_db()
     return plan
+
+
+def corrected_version(plan: Plan, *, narratives: dict[int, str] | None = None):
+    """A correction of a sent plan, approved through the services (not sent yet)."""
+    officer = plan.versions.order_by("-number").first().created_by
+    plan_start_correction(plan=Plan.objects.get(pk=plan.pk), user=officer)
+    return approved_version(plan, narratives=narratives, created_by=officer)

@@ -20,8 +20,14 @@ from plans.models import (
 )
 from plans.services.panel import deadline_extension_grant
 from tests.factories import UserFactory, councillor_of
-from tests.panel.factories import REGION, council, panel_member, send, submitted_plan
-from tests.submission.factories import approved_version
+from tests.panel.factories import (
+    REGION,
+    corrected_version,
+    council,
+    panel_member,
+    send,
+    submitted_plan,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -108,10 +114,10 @@ def test_reading_view_pdf_is_the_sent_pdf(panel_client, round_):
 def test_reading_view_lists_sent_versions_and_compares_them(panel_client, round_):
     alpha = council("Alpha District Council")
     plan = submitted_plan(alpha, round_, text="First wording")
-    second = approved_version(plan, narratives={1: "1.1 Second wording", 2: "", 3: "", 4: ""})
+    second = corrected_version(plan, narratives={1: "1.1 Second wording", 2: "", 3: "", 4: ""})
     send(second)
     # A third version approved but not sent: never offered to the panel.
-    approved_version(plan, narratives={1: "1.1 UNSENT wording", 2: "", 3: "", 4: ""})
+    corrected_version(plan, narratives={1: "1.1 UNSENT wording", 2: "", 3: "", 4: ""})
     response = panel_client.get(_url(round_, alpha))
     assert [s.version.number for s in response.context["submissions"]] == [1, 2]
     assert response.context["version"].number == 2
@@ -172,7 +178,7 @@ def test_reading_view_query_count_does_not_grow_with_councils_or_versions(panel_
     for index in range(10):
         submitted_plan(council(f"Other {index}"), round_)
     for _ in range(3):
-        send(approved_version(plan))
+        send(corrected_version(plan))
     PanelNote.objects.create(plan=plan, author=UserFactory(), text="Another note")
     assert count() == few == 15
 
@@ -191,7 +197,7 @@ def test_opening_a_plan_marks_it_read_until_a_newer_version_is_sent(
     assert is_read() == [False]
     panel_client.get(_url(round_, alpha))
     assert is_read() == [True]
-    send(approved_version(plan), sent_at=timezone.now() + timedelta(seconds=5))
+    send(corrected_version(plan), sent_at=timezone.now() + timedelta(seconds=5))
     assert is_read() == [False]
 
 

@@ -5,27 +5,30 @@ import zipfile
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
+from councils.models import Membership
 from plans.models import (
     PanelExport,
     SignOffDecision,
-    SignOffRequest,
-    StatutoryComment,
     ThemeSection,
 )
 from plans.selectors.panel import TrackerFilters
 from plans.services.panel import panel_export_build, panel_export_request
-from tests.factories import councillor_of
+from plans.services.signoff import (
+    plan_start_correction,
+    sign_off_record_decision,
+    statutory_comment_add,
+)
+from tests.factories import MembershipFactory, PlanFactory, officer_of
 from tests.panel.factories import (
     REGION,
     approved_unsent_plan,
     awaiting_plan,
     council,
     drafting_plan,
-    submitted_plan,
+    send,
 )
-from tests.submission.factories import approved_version
+from tests.submission.factories import version_approve, version_sent_for_sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -44,29 +47,34 @@ SECRETS = [
 def hidden(round_):
     """One submitted council surrounded by everything the panel must never see."""
     sent = council("Sent District Council")
-    plan = submitted_plan(sent, round_, text="Visible words")
-    version = plan.versions.get()
-    # Before approval a councillor asked for changes on an earlier request: discussion only.
-    request = SignOffRequest.objects.create(
-        plan=plan,
-        version=approved_version(plan, narratives={1: "x", 2: "", 3: "", 4: ""}),
-        required_count=1,
-        sent_by=version.created_by,
-        status=SignOffRequest.Status.CHANGES_REQUESTED,
-        closed_at=timezone.now(),
+    plan = PlanFactory(council=sent, round=round_)
+    officer = officer_of(sent)
+    # Before approval a councillor asked for changes on an earlier version: discussion only.
+    first = version_sent_for_sign_off(
+        plan, narratives={1: "x", 2: "", 3: "", 4: ""}, created_by=officer
     )
-    SignOffDecision.objects.create(
-        request=request,
-        councillor=councillor_of(sent),
-        councillor_name="Cllr Discussion",
-        outcome="request_changes",
+    sign_off_record_decision(
+        sign_off_id=first.sign_off_request.pk,
+        user=first.sign_off_request.required_councillors.get(),
+        outcome=SignOffDecision.Outcome.REQUEST_CHANGES,
+        version_sha256=first.sha256,
         comment="SIGN-OFF-DISCUSSION please fix",
-        version_sha256="0" * 64,
     )
-    StatutoryComment.objects.create(
-        version=version, author=version.created_by, author_name="Monitoring Officer",
-        text="STATUTORY-COMMENT on the sent version",
+    version = version_sent_for_sign_off(
+        plan, narratives={1: "1.1 Visible words\n\n1.2 Second paragraph.", 2: "", 3: "", 4: ""},
+        created_by=officer,
     )  # fmt: skip
+    monitoring = MembershipFactory(
+        council=sent, role=Membership.Role.STATUTORY_OFFICER, title="Monitoring Officer"
+    ).user
+    statutory_comment_add(
+        sign_off_id=version.sign_off_request.pk,
+        user=monitoring,
+        text="STATUTORY-COMMENT on the sent version",
+    )
+    send(version_approve(version))
+    plan.refresh_from_db()
+    plan_start_correction(plan=plan, user=officer)
     # A correction under way: the live draft changes, nothing new is sent.
     ThemeSection.objects.filter(plan=plan, theme__number=1).update(narrative="CORRECTION-DRAFT")
     drafting = drafting_plan(council("Drafting District Council"), round_)

@@ -70,20 +70,10 @@ def version_sent_for_sign_off(
     return sign_off.version
 
 
-def approved_version(
-    plan: Plan | None = None,
-    *,
-    narratives: dict[int, str] | None = None,
-    paragraphs: int = 5,
-    created_by=None,
-    call_in_ends: date | None = None,
-) -> PlanVersion:
-    """A version approved through the services: sent for sign-off, approved by a councillor and
-    the council's decision recorded (under the urgency procedure, or by Cabinet with the given
-    call-in date). The approval has scheduled its Submission."""
-    version = version_sent_for_sign_off(
-        plan, narratives=narratives, paragraphs=paragraphs, created_by=created_by
-    )
+def version_approve(version: PlanVersion, *, call_in_ends: date | None = None) -> PlanVersion:
+    """Approve a version sent for sign-off through the services: its councillor approves and
+    the council's decision is recorded (under the urgency procedure, or by Cabinet with the
+    given call-in date). The approval schedules its Submission."""
     sign_off = version.sign_off_request
     sign_off_record_decision(
         sign_off_id=sign_off.pk,
@@ -102,3 +92,18 @@ def approved_version(
     )
     version.plan.refresh_from_db()
     return version
+
+
+def approved_version(
+    plan: Plan | None = None,
+    *,
+    narratives: dict[int, str] | None = None,
+    paragraphs: int = 5,
+    created_by=None,
+    call_in_ends: date | None = None,
+) -> PlanVersion:
+    """A version sent for sign-off and approved through the services (see version_approve)."""
+    version = version_sent_for_sign_off(
+        plan, narratives=narratives, paragraphs=paragraphs, created_by=created_by
+    )
+    return version_approve(version, call_in_ends=call_in_ends)
