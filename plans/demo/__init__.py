@@ -158,7 +158,7 @@ def _demo_plan(*, council: Council, round_: Round, officer: User, slug: str) -> 
             section_id=section.pk,
             narrative=text,
             is_complete=True,
-            base_version=section.version,
+            base_edit_count=section.edit_count,
             user=officer,
         )
     demo_evidence_seed(plan, officer)

@@ -614,12 +614,12 @@ def demo_evidence_seed(plan: Plan, officer) -> None:
             kpis.kpi_value_set(
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
-                base_version=kpi.version,
+                base_edit_count=kpi.edit_count,
                 user=officer,
                 period_start=kpi_rules.parse_period(kpi.frequency, period),
                 value=D(value),
             )
-            kpi.version += 1
+            kpi.edit_count += 1
     for item in data.get("actions", []):
         services.action_create(
             plan_id=plan.pk, theme_number=item["theme"], fields=item["fields"], user=officer
@@ -630,16 +630,16 @@ def demo_evidence_seed(plan: Plan, officer) -> None:
         )
     for fields in data.get("barriers", []):
         services.barrier_create(plan_id=plan.pk, fields=fields, user=officer)
-    version = 0
+    edit_count = 0
     if "figures" in data:
-        version = services.spend_figures_save(
-            plan_id=plan.pk, base_version=0, fields=data["figures"], user=officer
-        ).version
+        edit_count = services.spend_figures_save(
+            plan_id=plan.pk, base_edit_count=0, fields=data["figures"], user=officer
+        ).edit_count
     if "cost" in data:
         amount, note = data["cost"]
         services.plan_cost_save(
             plan_id=plan.pk,
-            base_version=version,
+            base_edit_count=edit_count,
             plan_cost=amount,
             plan_cost_note=note,
             user=officer,

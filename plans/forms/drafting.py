@@ -28,7 +28,7 @@ class SectionForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether you have completed this theme"},
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    base_edit_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     def __init__(self, *args, theme_title: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,7 +37,7 @@ class SectionForm(forms.Form):
         # The template draws the <form> (it carries the autosave status inside it).
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field("base_version"),
+            Field("base_edit_count"),
             Field.textarea(
                 "narrative",
                 label_size=Size.MEDIUM,

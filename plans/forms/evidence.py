@@ -12,13 +12,13 @@ from plans.models import Action, Barrier, Partner, SavingsCommitment
 
 
 class VersionedForm(forms.Form):
-    """Carries the version of the item the editor loaded, so a stale save is refused."""
+    """Carries the edit count of the item the editor loaded, so a stale save is refused."""
 
-    base_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    base_edit_count = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
 
     def _helper(self, *fields, button="Save"):
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field("base_version"), *fields, Button("save", button))
+        self.helper.layout = Layout(Field("base_edit_count"), *fields, Button("save", button))
 
 
 class ThemeChoiceMixin:
@@ -115,7 +115,7 @@ class ActionForm(ThemeChoiceMixin, VersionedForm):
     @classmethod
     def initial_for(cls, action: Action) -> dict:
         initial = {name: getattr(action, name) for name in cls.FIELDS}
-        return {**initial, "theme": action.theme.number, "base_version": action.version}
+        return {**initial, "theme": action.theme.number, "base_edit_count": action.edit_count}
 
 
 class SavingForm(ThemeChoiceMixin, VersionedForm):
@@ -182,7 +182,7 @@ class SavingForm(ThemeChoiceMixin, VersionedForm):
         initial = {name: getattr(saving, name) for name in cls.FIELDS}
         initial["amount"] = f"{saving.amount:f}".removesuffix(".00")
         initial["is_cashable"] = "yes" if saving.is_cashable else "no"
-        return {**initial, "theme": saving.theme.number, "base_version": saving.version}
+        return {**initial, "theme": saving.theme.number, "base_edit_count": saving.edit_count}
 
 
 class BarrierForm(VersionedForm):
@@ -231,7 +231,7 @@ class BarrierForm(VersionedForm):
     @classmethod
     def initial_for(cls, barrier: Barrier) -> dict:
         initial = {name: getattr(barrier, name) for name in cls.FIELDS}
-        return {**initial, "base_version": barrier.version}
+        return {**initial, "base_edit_count": barrier.edit_count}
 
 
 class PartnerForm(VersionedForm):
@@ -266,7 +266,10 @@ class PartnerForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, partner) -> dict:
-        return {**{n: getattr(partner, n) for n in cls.FIELDS}, "base_version": partner.version}
+        return {
+            **{n: getattr(partner, n) for n in cls.FIELDS},
+            "base_edit_count": partner.edit_count,
+        }
 
 
 class StrategyForm(VersionedForm):
@@ -302,7 +305,7 @@ class StrategyForm(VersionedForm):
 
     @classmethod
     def initial_for(cls, link) -> dict:
-        return {**{n: getattr(link, n) for n in cls.FIELDS}, "base_version": link.version}
+        return {**{n: getattr(link, n) for n in cls.FIELDS}, "base_edit_count": link.edit_count}
 
 
 class SpendFiguresForm(VersionedForm):
@@ -379,8 +382,8 @@ class SpendFiguresForm(VersionedForm):
     @classmethod
     def initial_for(cls, figures) -> dict:
         if figures is None:
-            return {"base_version": 0}
-        initial = {"base_version": figures.version, "notes": figures.notes}
+            return {"base_edit_count": 0}
+        initial = {"base_edit_count": figures.edit_count, "notes": figures.notes}
         for name in cls.FIELDS[:-1]:
             value = getattr(figures, name)
             initial[name] = None if value is None else f"{value}".removesuffix(".00")
@@ -411,10 +414,10 @@ class PlanCostForm(VersionedForm):
     @classmethod
     def initial_for(cls, figures) -> dict:
         if figures is None:
-            return {"base_version": 0}
+            return {"base_edit_count": 0}
         cost = figures.plan_cost
         return {
-            "base_version": figures.version,
+            "base_edit_count": figures.edit_count,
             "plan_cost": None if cost is None else f"{cost}".removesuffix(".00"),
             "plan_cost_note": figures.plan_cost_note,
         }
@@ -424,7 +427,9 @@ class DeleteForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Field("base_version"), Button.warning("delete", "Yes, delete"))
+        self.helper.layout = Layout(
+            Field("base_edit_count"), Button.warning("delete", "Yes, delete")
+        )
 
 
 class CoverageForm(forms.Form):

@@ -155,7 +155,7 @@ class KpiForm(ThemeChoiceMixin, VersionedForm):
         initial = {name: getattr(kpi, name) for name in cls.FIELDS}
         initial["higher_is_better"] = "yes" if kpi.higher_is_better else "no"
         initial["theme"] = kpi.theme.number
-        initial["base_version"] = kpi.version
+        initial["base_edit_count"] = kpi.edit_count
         for name in ("target_value", "tolerance", "baseline_value", "benchmark_value"):
             if initial[name] is not None:
                 initial[name] = kpi_rules.format_value(initial[name], "number").replace(",", "")

@@ -3,7 +3,7 @@
 KPIs with their values per period, actions, savings commitments, barriers, spend figures,
 partners, links to the council's strategies and the cost of producing the plan, plus the
 officer's own checklist of which guiding questions the plan answers. Every item that officers
-edit carries a `version` that goes up with every save, so a stale edit is refused, not applied.
+edit carries an `edit_count` that goes up with every save, so a stale edit is refused, not applied.
 """
 
 from django.conf import settings
@@ -28,10 +28,10 @@ def _not_negative(field: str) -> Q:
 
 
 class EvidenceItem(models.Model):
-    """What every edited item shares: the edit version that guards overwrites, and who saved."""
+    """What every edited item shares: the edit count that guards overwrites, and who saved."""
 
-    version = models.PositiveIntegerField(
-        "edit version", default=1, help_text="Goes up with every save; guards against overwrites."
+    edit_count = models.PositiveIntegerField(
+        "edit count", default=1, help_text="Goes up with every save; guards against overwrites."
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -89,8 +89,8 @@ class ThemeSection(models.Model):
     narrative = models.TextField("narrative (Markdown)", blank=True)
     narrative_html = models.TextField("narrative (sanitised HTML)", blank=True, editable=False)
     is_complete = models.BooleanField("marked as completed", default=False)
-    version = models.PositiveIntegerField(
-        "edit version", default=0, help_text="Goes up with every save; guards against overwrites."
+    edit_count = models.PositiveIntegerField(
+        "edit count", default=0, help_text="Goes up with every save; guards against overwrites."
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

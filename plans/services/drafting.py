@@ -55,11 +55,11 @@ def section_save(
     section_id: int,
     narrative: str,
     is_complete: bool,
-    base_version: int,
+    base_edit_count: int,
     user,
     autosave: bool = False,
 ) -> SaveResult:
-    """Save a theme's narrative if nobody saved it since `base_version`; records a revision.
+    """Save a theme's narrative if nobody saved it since `base_edit_count`; records a revision.
 
     Raises EditConflict (carrying the newer section) instead of overwriting someone's work.
     """
@@ -80,7 +80,7 @@ def section_save(
             .select_related("theme")
             .get(pk=section_id)
         )
-        if section.version != base_version:
+        if section.edit_count != base_edit_count:
             raise EditConflict(
                 current=ThemeSection.objects.select_related("theme", "updated_by").get(
                     pk=section_id
@@ -91,7 +91,7 @@ def section_save(
         section.narrative = narrative
         section.narrative_html = render_markdown(narrative)
         section.is_complete = is_complete
-        section.version += 1
+        section.edit_count += 1
         section.updated_by = user
         section.updated_at = timezone.now()
         section.save()

@@ -3,7 +3,7 @@ partners, strategy links, the plan's cost and the guiding-question checklist.
 
 Every function here (and in plans.services.kpis, which shares the machinery below) locks the
 plan row, refuses a plan whose state no longer allows changes (`invalid_transition`), checks
-`plan_edit`, refuses a stale `base_version` (EvidenceConflict, code "edit_conflict",
+`plan_edit`, refuses a stale `base_edit_count` (EvidenceConflict, code "edit_conflict",
 carrying the newer saved item), checks the item against the rules below (errors keyed by field:
 this is the one home of those rules, forms only parse) and records a revision, so every change
 is in the plan's history.
@@ -110,12 +110,12 @@ def plan_locked_for_evidence(*, plan_id: int, user):
         yield plan
 
 
-def evidence_item_locked(model, *, plan: Plan, item_id: int, base_version: int):
-    """The plan's item, locked; EvidenceConflict when someone saved it since `base_version`."""
+def evidence_item_locked(model, *, plan: Plan, item_id: int, base_edit_count: int):
+    """The plan's item, locked; EvidenceConflict when someone saved it since `base_edit_count`."""
     item = model.objects.select_for_update(of=("self",)).filter(pk=item_id, plan=plan).first()
     if item is None:
         raise model.DoesNotExist(f"No {model._meta.verbose_name} {item_id} in plan {plan.pk}")
-    if item.version != base_version:
+    if item.edit_count != base_edit_count:
         raise EvidenceConflict(current=item, what=WHAT.get(model, model._meta.verbose_name))
     return item
 
@@ -239,7 +239,7 @@ def evidence_item_update(
     model,
     plan_id: int,
     item_id: int,
-    base_version: int,
+    base_edit_count: int,
     user,
     fields: dict,
     summary: Callable,
@@ -247,9 +247,11 @@ def evidence_item_update(
     theme=None,
     before_change: Callable | None = None,
 ):
-    """Change an item unless someone saved it since `base_version`; records a revision."""
+    """Change an item unless someone saved it since `base_edit_count`; records a revision."""
     with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
-        item = evidence_item_locked(model, plan=plan, item_id=item_id, base_version=base_version)
+        item = evidence_item_locked(
+            model, plan=plan, item_id=item_id, base_edit_count=base_edit_count
+        )
         if theme is not None:
             fields = {**fields, "theme": theme(plan)}
         if _unchanged(item, fields):
@@ -259,7 +261,7 @@ def evidence_item_update(
         for name, value in fields.items():
             setattr(item, name, value)
         evidence_item_validate(item, problems(item))
-        item.version += 1
+        item.edit_count += 1
         item.updated_by = user
         item.save()
         plan_record_change(plan=plan, user=user, summary=summary(item, "Changed"))
@@ -267,11 +269,13 @@ def evidence_item_update(
 
 
 def evidence_item_delete(
-    *, model, plan_id: int, item_id: int, base_version: int, user, summary: Callable
+    *, model, plan_id: int, item_id: int, base_edit_count: int, user, summary: Callable
 ) -> None:
-    """Delete an item unless someone saved it since `base_version`; records a revision."""
+    """Delete an item unless someone saved it since `base_edit_count`; records a revision."""
     with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
-        item = evidence_item_locked(model, plan=plan, item_id=item_id, base_version=base_version)
+        item = evidence_item_locked(
+            model, plan=plan, item_id=item_id, base_edit_count=base_edit_count
+        )
         text = summary(item, "Removed")
         item.delete()
         plan_record_change(plan=plan, user=user, summary=text)
@@ -295,13 +299,13 @@ def _create(*, model, plan_id, user, fields, summary, theme=None):
     )
 
 
-def _update(*, model, plan_id, item_id, base_version, user, fields, summary, theme=None):
+def _update(*, model, plan_id, item_id, base_edit_count, user, fields, summary, theme=None):
     _check_fields(model, fields, EDITABLE_FIELDS[model])
     return evidence_item_update(
         model=model,
         plan_id=plan_id,
         item_id=item_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=summary,
@@ -349,17 +353,17 @@ def action_update(
     *,
     plan_id: int,
     action_id: int,
-    base_version: int,
+    base_edit_count: int,
     theme_number: int,
     fields: dict[str, Any],
     user,
 ) -> Action:
-    """Change an action unless someone saved it since `base_version`; records a revision."""
+    """Change an action unless someone saved it since `base_edit_count`; records a revision."""
     return _update(
         model=Action,
         plan_id=plan_id,
         item_id=action_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_action_summary,
@@ -367,13 +371,13 @@ def action_update(
     )
 
 
-def action_delete(*, plan_id: int, action_id: int, base_version: int, user) -> None:
+def action_delete(*, plan_id: int, action_id: int, base_edit_count: int, user) -> None:
     """Delete an action; records a revision."""
     evidence_item_delete(
         model=Action,
         plan_id=plan_id,
         item_id=action_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_action_summary,
     )
@@ -397,17 +401,17 @@ def saving_update(
     *,
     plan_id: int,
     saving_id: int,
-    base_version: int,
+    base_edit_count: int,
     theme_number: int,
     fields: dict[str, Any],
     user,
 ) -> SavingsCommitment:
-    """Change a savings commitment unless someone saved it since `base_version`."""
+    """Change a savings commitment unless someone saved it since `base_edit_count`."""
     return _update(
         model=SavingsCommitment,
         plan_id=plan_id,
         item_id=saving_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_saving_summary,
@@ -415,13 +419,13 @@ def saving_update(
     )
 
 
-def saving_delete(*, plan_id: int, saving_id: int, base_version: int, user) -> None:
+def saving_delete(*, plan_id: int, saving_id: int, base_edit_count: int, user) -> None:
     """Delete a savings commitment; records a revision."""
     evidence_item_delete(
         model=SavingsCommitment,
         plan_id=plan_id,
         item_id=saving_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_saving_summary,
     )
@@ -440,27 +444,27 @@ def barrier_create(*, plan_id: int, fields: dict[str, Any], user) -> Barrier:
 
 
 def barrier_update(
-    *, plan_id: int, barrier_id: int, base_version: int, fields: dict[str, Any], user
+    *, plan_id: int, barrier_id: int, base_edit_count: int, fields: dict[str, Any], user
 ) -> Barrier:
-    """Change a barrier unless someone saved it since `base_version`; records a revision."""
+    """Change a barrier unless someone saved it since `base_edit_count`; records a revision."""
     return _update(
         model=Barrier,
         plan_id=plan_id,
         item_id=barrier_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_barrier_summary,
     )
 
 
-def barrier_delete(*, plan_id: int, barrier_id: int, base_version: int, user) -> None:
+def barrier_delete(*, plan_id: int, barrier_id: int, base_edit_count: int, user) -> None:
     """Delete a barrier; records a revision."""
     evidence_item_delete(
         model=Barrier,
         plan_id=plan_id,
         item_id=barrier_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_barrier_summary,
     )
@@ -477,27 +481,27 @@ def partner_create(*, plan_id: int, fields: dict[str, Any], user) -> Partner:
 
 
 def partner_update(
-    *, plan_id: int, partner_id: int, base_version: int, fields: dict[str, Any], user
+    *, plan_id: int, partner_id: int, base_edit_count: int, fields: dict[str, Any], user
 ) -> Partner:
-    """Change a partner unless someone saved it since `base_version`; records a revision."""
+    """Change a partner unless someone saved it since `base_edit_count`; records a revision."""
     return _update(
         model=Partner,
         plan_id=plan_id,
         item_id=partner_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_partner_summary,
     )
 
 
-def partner_delete(*, plan_id: int, partner_id: int, base_version: int, user) -> None:
+def partner_delete(*, plan_id: int, partner_id: int, base_edit_count: int, user) -> None:
     """Delete a partner; records a revision."""
     evidence_item_delete(
         model=Partner,
         plan_id=plan_id,
         item_id=partner_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_partner_summary,
     )
@@ -511,27 +515,27 @@ def strategy_create(*, plan_id: int, fields: dict[str, Any], user) -> StrategyLi
 
 
 def strategy_update(
-    *, plan_id: int, strategy_id: int, base_version: int, fields: dict[str, Any], user
+    *, plan_id: int, strategy_id: int, base_edit_count: int, fields: dict[str, Any], user
 ) -> StrategyLink:
-    """Change a strategy link unless someone saved it since `base_version`."""
+    """Change a strategy link unless someone saved it since `base_edit_count`."""
     return _update(
         model=StrategyLink,
         plan_id=plan_id,
         item_id=strategy_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_strategy_summary,
     )
 
 
-def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) -> None:
+def strategy_delete(*, plan_id: int, strategy_id: int, base_edit_count: int, user) -> None:
     """Delete a strategy link; records a revision."""
     evidence_item_delete(
         model=StrategyLink,
         plan_id=plan_id,
         item_id=strategy_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_strategy_summary,
     )
@@ -540,21 +544,21 @@ def strategy_delete(*, plan_id: int, strategy_id: int, base_version: int, user) 
 # --- Spend figures and the plan's cost (one row per plan) --------------------------------------
 
 
-def _figures_save(*, plan_id: int, base_version: int, fields: dict, user, allowed, summary):
+def _figures_save(*, plan_id: int, base_edit_count: int, fields: dict, user, allowed, summary):
     _check_fields(SpendFigures, fields, allowed)
     with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
         figures = SpendFigures.objects.select_for_update(of=("self",)).filter(plan=plan).first()
-        current_version = figures.version if figures else 0
-        if current_version != base_version:
+        current_edit_count = figures.edit_count if figures else 0
+        if current_edit_count != base_edit_count:
             raise EvidenceConflict(current=figures, what=WHAT[SpendFigures])
         if figures is None:
-            figures = SpendFigures(plan=plan, updated_by=user, version=0)
+            figures = SpendFigures(plan=plan, updated_by=user, edit_count=0)
         elif _unchanged(figures, fields):
             return figures
         for name, value in fields.items():
             setattr(figures, name, value)
         evidence_item_validate(figures, _figures_problems(figures))
-        figures.version += 1
+        figures.edit_count += 1
         figures.updated_by = user
         figures.save()
         plan_record_change(plan=plan, user=user, summary=summary)
@@ -562,13 +566,13 @@ def _figures_save(*, plan_id: int, base_version: int, fields: dict, user, allowe
 
 
 def spend_figures_save(
-    *, plan_id: int, base_version: int, fields: dict[str, Any], user
+    *, plan_id: int, base_edit_count: int, fields: dict[str, Any], user
 ) -> SpendFigures:
-    """Save the agency, consultancy, EDI and facility-time figures; `base_version` 0 means the
+    """Save the agency, consultancy, EDI and facility-time figures; `base_edit_count` 0 means the
     editor saw none yet. Records a revision."""
     return _figures_save(
         plan_id=plan_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         fields=fields,
         user=user,
         allowed=FIGURE_FIELDS,
@@ -577,12 +581,12 @@ def spend_figures_save(
 
 
 def plan_cost_save(
-    *, plan_id: int, base_version: int, plan_cost: Decimal | None, plan_cost_note: str, user
+    *, plan_id: int, base_edit_count: int, plan_cost: Decimal | None, plan_cost_note: str, user
 ) -> SpendFigures:
     """Save what producing the plan cost; records a revision."""
     return _figures_save(
         plan_id=plan_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         allowed=COST_FIELDS,
         fields={"plan_cost": plan_cost, "plan_cost_note": plan_cost_note},

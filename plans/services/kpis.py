@@ -2,7 +2,7 @@
 
 They share plans.services.evidence's way of changing evidence: the plan row locked, `plan_edit`
 checked, a plan whose state no longer allows changes refused (`invalid_transition`), a stale
-`base_version` refused (EvidenceConflict) and a revision recorded. The rules for a KPI's figures
+`base_edit_count` refused (EvidenceConflict) and a revision recorded. The rules for a KPI's figures
 live here, keyed by field; forms only parse what was typed.
 """
 
@@ -105,15 +105,21 @@ def kpi_create(*, plan_id: int, theme_number: int, fields: dict[str, Any], user)
 
 
 def kpi_update(
-    *, plan_id: int, kpi_id: int, base_version: int, theme_number: int, fields: dict[str, Any], user
+    *,
+    plan_id: int,
+    kpi_id: int,
+    base_edit_count: int,
+    theme_number: int,
+    fields: dict[str, Any],
+    user,
 ) -> KPI:
-    """Change a KPI unless someone saved it since `base_version`; records a revision."""
+    """Change a KPI unless someone saved it since `base_edit_count`; records a revision."""
     _check_fields(fields)
     return evidence_item_update(
         model=KPI,
         plan_id=plan_id,
         item_id=kpi_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         fields=fields,
         summary=_kpi_summary,
@@ -123,13 +129,13 @@ def kpi_update(
     )
 
 
-def kpi_delete(*, plan_id: int, kpi_id: int, base_version: int, user) -> None:
+def kpi_delete(*, plan_id: int, kpi_id: int, base_edit_count: int, user) -> None:
     """Delete a KPI and its values; records a revision."""
     evidence_item_delete(
         model=KPI,
         plan_id=plan_id,
         item_id=kpi_id,
-        base_version=base_version,
+        base_edit_count=base_edit_count,
         user=user,
         summary=_kpi_summary,
     )
@@ -148,18 +154,18 @@ def _value_problems(kpi: KPI, period_start: date, value: Decimal) -> dict:
 
 
 def _touch(kpi: KPI, user) -> None:
-    kpi.version += 1
+    kpi.edit_count += 1
     kpi.updated_by = user
-    kpi.save(update_fields=["version", "updated_by", "updated_at"])
+    kpi.save(update_fields=["edit_count", "updated_by", "updated_at"])
 
 
 def kpi_value_set(
-    *, plan_id: int, kpi_id: int, base_version: int, period_start: date, value: Decimal, user
+    *, plan_id: int, kpi_id: int, base_edit_count: int, period_start: date, value: Decimal, user
 ) -> KpiValue:
-    """Set a KPI's value for one period (adding or replacing it); bumps the KPI's version and
+    """Set a KPI's value for one period (adding or replacing it); bumps the KPI's edit count and
     records a revision."""
     with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
-        kpi = evidence_item_locked(KPI, plan=plan, item_id=kpi_id, base_version=base_version)
+        kpi = evidence_item_locked(KPI, plan=plan, item_id=kpi_id, base_edit_count=base_edit_count)
         raise_problems(_value_problems(kpi, period_start, value))
         existing = kpi.values.filter(period_start=period_start).first()
         if existing is not None and existing.value == value:
@@ -180,10 +186,12 @@ def kpi_value_set(
     return existing
 
 
-def kpi_value_delete(*, plan_id: int, kpi_id: int, value_id: int, base_version: int, user) -> None:
-    """Delete one of a KPI's values; bumps the KPI's version and records a revision."""
+def kpi_value_delete(
+    *, plan_id: int, kpi_id: int, value_id: int, base_edit_count: int, user
+) -> None:
+    """Delete one of a KPI's values; bumps the KPI's edit count and records a revision."""
     with plan_locked_for_evidence(plan_id=plan_id, user=user) as plan:
-        kpi = evidence_item_locked(KPI, plan=plan, item_id=kpi_id, base_version=base_version)
+        kpi = evidence_item_locked(KPI, plan=plan, item_id=kpi_id, base_edit_count=base_edit_count)
         value = kpi.values.filter(pk=value_id).first()
         if value is None:
             raise KpiValue.DoesNotExist(f"No value {value_id} for KPI {kpi_id}")
@@ -239,7 +247,9 @@ def kpi_values_import(*, plan_id: int, rows: list[ImportRow], user) -> ImportRes
             return result
         KpiValue.objects.bulk_create(to_add)
         KpiValue.objects.bulk_update(to_change, ["value"])
-        KPI.objects.filter(pk__in=touched).update(version=models.F("version") + 1, updated_by=user)
+        KPI.objects.filter(pk__in=touched).update(
+            edit_count=models.F("edit_count") + 1, updated_by=user
+        )
         plan_record_change(
             plan=plan,
             user=user,

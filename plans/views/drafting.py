@@ -104,8 +104,8 @@ def _initial(section) -> dict:
     completed = "yes" if section.is_complete else "no"
     return {
         "narrative": section.narrative,
-        "is_complete": completed if section.version else None,
-        "base_version": section.version,
+        "is_complete": completed if section.edit_count else None,
+        "base_edit_count": section.edit_count,
     }
 
 
@@ -123,7 +123,7 @@ def _section_page(request, plan, section, form, conflict=None, status=200):
 def _conflict_form(data, current, theme_title) -> SectionForm:
     """Keep what the user typed and let the next save build on the newer saved text."""
     data = data.copy()
-    data["base_version"] = str(current.version)
+    data["base_edit_count"] = str(current.edit_count)
     form = SectionForm(data, theme_title=theme_title)
     form.is_valid()
     form.add_error(
@@ -140,13 +140,13 @@ def _conflict_form(data, current, theme_title) -> SectionForm:
 def _saved_json(section) -> dict:
     # An unchanged, never-saved theme has no save time yet: "now" is when it was last in sync.
     saved_at = timezone.localtime(section.updated_at or timezone.now())
-    return {"version": section.version, "saved_at": saved_at.strftime("%-I:%M%p").lower()}
+    return {"edit_count": section.edit_count, "saved_at": saved_at.strftime("%-I:%M%p").lower()}
 
 
 def _conflict_json(current) -> dict:
     return {
         "conflict": True,
-        "version": current.version,
+        "edit_count": current.edit_count,
         "updated_by": current.updated_by.full_name if current.updated_by else "",
         "message": "Someone else has saved this theme. Save the page to compare your text "
         "with theirs.",

@@ -79,7 +79,7 @@ def place_refusal(form, error: ValidationError) -> int:
     (409) keeps what the user typed; their next save builds on the newer saved item."""
     if isinstance(error, EvidenceConflict):
         form.data = form.data.copy()
-        form.data["base_version"] = str(error.current.version if error.current else 0)
+        form.data["base_edit_count"] = str(error.current.edit_count if error.current else 0)
         form.add_error(
             None,
             ValidationError(
@@ -183,7 +183,7 @@ def action_edit(request, plan, action_id):
             action = services.action_update(
                 plan_id=plan.pk,
                 action_id=action.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 theme_number=form.cleaned_data["theme"],
                 fields=form.model_fields(),
                 user=request.user,
@@ -204,14 +204,14 @@ def action_edit(request, plan, action_id):
 def action_delete(request, plan, action_id):
     action = item_for_plan(model=Action, plan=plan, item_id=action_id)
     back = theme_url(plan, action.theme.number)
-    form = DeleteForm(bound_data(request), initial={"base_version": action.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": action.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.action_delete(
                 plan_id=plan.pk,
                 action_id=action.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -262,7 +262,7 @@ def saving_edit(request, plan, saving_id):
             saving = services.saving_update(
                 plan_id=plan.pk,
                 saving_id=saving.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 theme_number=form.cleaned_data["theme"],
                 fields=form.model_fields(),
                 user=request.user,
@@ -283,14 +283,14 @@ def saving_edit(request, plan, saving_id):
 def saving_delete(request, plan, saving_id):
     saving = item_for_plan(model=SavingsCommitment, plan=plan, item_id=saving_id)
     back = theme_url(plan, saving.theme.number)
-    form = DeleteForm(bound_data(request), initial={"base_version": saving.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": saving.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.saving_delete(
                 plan_id=plan.pk,
                 saving_id=saving.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -336,7 +336,7 @@ def barrier_edit(request, plan, barrier_id):
             services.barrier_update(
                 plan_id=plan.pk,
                 barrier_id=barrier.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 fields=form.model_fields(),
                 user=request.user,
             )
@@ -355,14 +355,14 @@ def barrier_edit(request, plan, barrier_id):
 def barrier_delete(request, plan, barrier_id):
     barrier = item_for_plan(model=Barrier, plan=plan, item_id=barrier_id)
     back = theme_url(plan, barrier.theme.number)
-    form = DeleteForm(bound_data(request), initial={"base_version": barrier.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": barrier.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.barrier_delete(
                 plan_id=plan.pk,
                 barrier_id=barrier.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -406,7 +406,7 @@ def partner_edit(request, plan, partner_id):
             services.partner_update(
                 plan_id=plan.pk,
                 partner_id=partner.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 fields=form.model_fields(),
                 user=request.user,
             )
@@ -424,14 +424,14 @@ def partner_edit(request, plan, partner_id):
 @editing
 def partner_delete(request, plan, partner_id):
     partner = item_for_plan(model=Partner, plan=plan, item_id=partner_id)
-    form = DeleteForm(bound_data(request), initial={"base_version": partner.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": partner.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.partner_delete(
                 plan_id=plan.pk,
                 partner_id=partner.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -474,7 +474,7 @@ def strategy_edit(request, plan, strategy_id):
             services.strategy_update(
                 plan_id=plan.pk,
                 strategy_id=link.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 fields=form.model_fields(),
                 user=request.user,
             )
@@ -492,14 +492,14 @@ def strategy_edit(request, plan, strategy_id):
 @editing
 def strategy_delete(request, plan, strategy_id):
     link = item_for_plan(model=StrategyLink, plan=plan, item_id=strategy_id)
-    form = DeleteForm(bound_data(request), initial={"base_version": link.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": link.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.strategy_delete(
                 plan_id=plan.pk,
                 strategy_id=link.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -525,7 +525,7 @@ def spend_figures_edit(request, plan):
         try:
             services.spend_figures_save(
                 plan_id=plan.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 fields=form.model_fields(),
                 user=request.user,
             )
@@ -549,7 +549,7 @@ def plan_cost_edit(request, plan):
         try:
             services.plan_cost_save(
                 plan_id=plan.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 plan_cost=form.cleaned_data["plan_cost"],
                 plan_cost_note=form.cleaned_data["plan_cost_note"],
                 user=request.user,

@@ -39,7 +39,7 @@ def kpi_list(request, plan_id):
 
 def _render_kpi_detail(request, plan, kpi, *, can_edit, form=None, status=200):
     if form is None and can_edit:
-        form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
+        form = KpiValueForm(kpi=kpi, initial={"base_edit_count": kpi.edit_count})
     context = {
         "plan": plan,
         "kpi": kpi,
@@ -94,7 +94,7 @@ def kpi_edit(request, plan, kpi_id):
             services.kpi_update(
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 theme_number=form.cleaned_data["theme"],
                 fields=form.model_fields(),
                 user=request.user,
@@ -113,14 +113,14 @@ def kpi_edit(request, plan, kpi_id):
 @editing
 def kpi_delete(request, plan, kpi_id):
     kpi = kpi_for_plan(plan=plan, kpi_id=kpi_id)
-    form = DeleteForm(bound_data(request), initial={"base_version": kpi.version})
+    form = DeleteForm(bound_data(request), initial={"base_edit_count": kpi.edit_count})
     status = None
     if form.is_bound and form.is_valid():
         try:
             services.kpi_delete(
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
@@ -145,7 +145,7 @@ def kpi_value_add(request, plan, kpi_id):
             services.kpi_value_set(
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 period_start=form.cleaned_data["period"],
                 value=form.cleaned_data["value"],
                 user=request.user,
@@ -172,11 +172,11 @@ def kpi_value_delete(request, plan, kpi_id, value_id):
                 plan_id=plan.pk,
                 kpi_id=kpi.pk,
                 value_id=value.pk,
-                base_version=form.cleaned_data["base_version"],
+                base_edit_count=form.cleaned_data["base_edit_count"],
                 user=request.user,
             )
         except ValidationError as error:
-            value_form = KpiValueForm(kpi=kpi, initial={"base_version": kpi.version})
+            value_form = KpiValueForm(kpi=kpi, initial={"base_edit_count": kpi.edit_count})
             status = place_refusal(value_form, error)
             return _render_kpi_detail(
                 request, plan, kpi, can_edit=True, form=value_form, status=status

@@ -4,7 +4,7 @@
 //
 // - Typing restarts the timer (debounce); only one save is ever in flight, and changes made
 //   while one is in flight are saved straight after it.
-// - Each save returns the theme's new version, which goes into the hidden base_version field,
+// - Each save returns the theme's new edit count, which goes into the hidden base_edit_count field,
 //   so the next save (automatic or the Save button) builds on it.
 // - If someone else saved the theme first, autosave stops and says so: the Save button then
 //   shows both texts side by side.
@@ -14,8 +14,8 @@ const DELAY_MS = 2000;
 
 export function startAutosave(form, { delay = DELAY_MS } = {}) {
   const status = form.querySelector("[data-autosave-status]");
-  const version = form.querySelector("input[name=base_version]");
-  if (!status || !version || !window.fetch) return null;
+  const editCount = form.querySelector("input[name=base_edit_count]");
+  if (!status || !editCount || !window.fetch) return null;
 
   let timer = null;
   let inFlight = null; // the promise of the save under way
@@ -58,7 +58,7 @@ export function startAutosave(form, { delay = DELAY_MS } = {}) {
     try {
       const { response, data } = await inFlight;
       if (response.ok && data) {
-        version.value = data.version;
+        editCount.value = data.edit_count;
         saved = true;
         say(`Saved at ${data.saved_at}.`);
       } else if (response.status === 409 && data) {
@@ -102,7 +102,7 @@ export function startAutosave(form, { delay = DELAY_MS } = {}) {
     submitting = true;
     clearTimeout(timer);
     if (inFlight) {
-      // Let the autosave finish first, so the form posts the version it produced and does not
+      // Let the autosave finish first, so the form posts the edit count it produced and does not
       // conflict with the user's own save.
       event.preventDefault();
       try {

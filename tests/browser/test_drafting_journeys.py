@@ -228,10 +228,10 @@ def test_autosave_saves_while_typing_and_says_when(page, check_page, sign_in, pl
     page.reload()
     expect(page.locator("#id_narrative")).to_have_value(THEME_1)
     section = ThemeSection.objects.get(plan=plan, theme__number=1)
-    assert (section.narrative, section.is_complete, section.version) == (THEME_1, False, 1)
+    assert (section.narrative, section.is_complete, section.edit_count) == (THEME_1, False, 1)
     assert list(plan.revisions.values_list("summary", flat=True)) == ["Autosaved theme 1"]
 
-    # The next save builds on the autosaved version: no conflict with oneself.
+    # The next save builds on the autosave: no conflict with oneself.
     page.locator("#id_narrative").fill(THEME_1 + "\n\n1.3 A third paragraph.")
     expect(status).to_have_text(re.compile(r"^Saved at "), timeout=10_000)
     page.locator("#id_narrative").press_sequentially(" More.")
@@ -327,7 +327,7 @@ def test_second_editor_is_refused_and_loses_nothing(
         page_b.context.close()
 
     section.refresh_from_db()
-    assert (section.narrative, section.version, section.updated_by) == (combined, 2, editor_b)
+    assert (section.narrative, section.edit_count, section.updated_by) == (combined, 2, editor_b)
     assert list(plan.revisions.order_by("number").values_list("summary", "author")) == [
         ("Saved theme 2", editor_a.pk),
         ("Saved theme 2", editor_b.pk),

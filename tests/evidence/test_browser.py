@@ -104,14 +104,14 @@ def test_every_evidence_page_has_no_accessibility_violations(
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=2,
+        base_edit_count=2,
         period_start=date(2009, 7, 1),
         value=Decimal("62.93"),
         user=officer,
     )
     services.spend_figures_save(
         plan_id=plan.pk,
-        base_version=0,
+        base_edit_count=0,
         user=officer,
         fields={"consultancy_percent": Decimal("4.96")},
     )

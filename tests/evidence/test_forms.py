@@ -27,7 +27,7 @@ def test_kpi_form_parses_a_percentage_over_100_and_leaves_the_range_to_the_servi
             "higher_is_better": "yes",
             "target_value": "120%",
             "tolerance": "-1",
-            "base_version": "0",
+            "base_edit_count": "0",
         },
         themes=themes(plan),
     )
@@ -40,7 +40,7 @@ def test_kpi_form_parses_a_percentage_over_100_and_leaves_the_range_to_the_servi
 
 def test_kpi_value_form_parses_the_period_and_any_number(plan, officer):
     kpi = make_kpi(plan, officer)
-    form = KpiValueForm({"period": "Q1 2024-25", "value": "-5", "base_version": "1"}, kpi=kpi)
+    form = KpiValueForm({"period": "Q1 2024-25", "value": "-5", "base_edit_count": "1"}, kpi=kpi)
     assert form.errors == {}
     assert form.cleaned_data["value"] == Decimal("-5.00")
 
@@ -54,7 +54,7 @@ def test_saving_form_parses_years_and_money_without_judging_them(plan):
             "start_year": "2029",
             "end_year": "1999",
             "is_cashable": "yes",
-            "base_version": "0",
+            "base_edit_count": "0",
         },
         themes=themes(plan),
     )
@@ -64,7 +64,7 @@ def test_saving_form_parses_years_and_money_without_judging_them(plan):
 
 def test_spend_figures_form_parses_a_percentage_over_100_but_not_a_fraction_of_a_person():
     form = SpendFiguresForm(
-        {"agency_percent": "101%", "long_term_contractors": "1.5", "base_version": "0"}
+        {"agency_percent": "101%", "long_term_contractors": "1.5", "base_edit_count": "0"}
     )
     assert form.errors == {
         "long_term_contractors": [
@@ -92,7 +92,7 @@ def test_action_form_milestone_date_must_be_a_real_date(plan, day, month, year, 
             "milestone_date_0": day,
             "milestone_date_1": month,
             "milestone_date_2": year,
-            "base_version": "0",
+            "base_edit_count": "0",
         },
         themes=themes(plan),
     )

@@ -72,7 +72,9 @@ def test_barrier_create_is_refused_when_the_round_asks_for_no_barriers():
 def test_barrier_pages_follow_the_barriers_theme_not_the_last_theme(client, middle_barriers_plan):
     plan, officer = middle_barriers_plan
     client.force_login(officer)
-    add = client.post(reverse("plans:barriers_add", args=[plan.pk]), {**BARRIER, "base_version": 0})
+    add = client.post(
+        reverse("plans:barriers_add", args=[plan.pk]), {**BARRIER, "base_edit_count": 0}
+    )
     assert add.status_code == 302
     assert add["Location"] == reverse("plans:theme_evidence", args=[plan.pk, 2])
     two = client.get(reverse("plans:theme_evidence", args=[plan.pk, 2])).content.decode()

@@ -32,7 +32,7 @@ def summaries(plan):
 
 def test_kpi_create_records_a_revision_with_the_kpi_in_the_content(plan, officer):
     kpi = make_kpi(plan, officer)
-    assert kpi.version == 1
+    assert kpi.edit_count == 1
     assert kpi.theme.number == 1
     assert summaries(plan) == ["Added KPI LPI CS 1"]
     content = Revision.objects.get(plan=plan).content
@@ -40,13 +40,13 @@ def test_kpi_create_records_a_revision_with_the_kpi_in_the_content(plan, officer
     assert "kpis" not in content["themes"][1]
 
 
-def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, officer):
+def test_kpi_update_refuses_a_stale_edit_count_and_keeps_the_newer_kpi(plan, officer):
     kpi = make_kpi(plan, officer)
     other = officer_of(plan.council)
     kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         theme_number=1,
         fields={**KPI_FIELDS, "target_value": Decimal("85")},
         user=other,
@@ -55,7 +55,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
         kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
-            base_version=1,
+            base_edit_count=1,
             theme_number=1,
             fields={**KPI_FIELDS, "target_value": Decimal("70")},
             user=officer,
@@ -63,7 +63,7 @@ def test_kpi_update_refuses_a_stale_version_and_keeps_the_newer_kpi(plan, office
     kpi.refresh_from_db()
     assert conflict.value.code == "edit_conflict"
     assert conflict.value.current.target_value == Decimal("85")
-    assert (kpi.target_value, kpi.version) == (Decimal("85"), 2)
+    assert (kpi.target_value, kpi.edit_count) == (Decimal("85"), 2)
     assert summaries(plan) == ["Added KPI LPI CS 1", "Changed KPI LPI CS 1"]
 
 
@@ -72,13 +72,13 @@ def test_kpi_update_that_changes_nothing_records_no_revision(plan, officer):
     kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         theme_number=1,
         fields=dict(KPI_FIELDS),
         user=officer,
     )
     kpi.refresh_from_db()
-    assert kpi.version == 1
+    assert kpi.edit_count == 1
     assert Revision.objects.filter(plan=plan).count() == 1
 
 
@@ -101,7 +101,7 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         period_start=date(2009, 10, 1),
         value=Decimal("64.56"),
         user=officer,
@@ -109,13 +109,13 @@ def test_kpi_value_set_adds_then_replaces_and_bumps_the_kpi_version(plan, office
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=2,
+        base_edit_count=2,
         period_start=date(2009, 10, 1),
         value=Decimal("64.60"),
         user=officer,
     )
     kpi.refresh_from_db()
-    assert kpi.version == 3
+    assert kpi.edit_count == 3
     assert list(kpi.values.values_list("period_start", "value")) == [
         (date(2009, 10, 1), Decimal("64.60"))
     ]
@@ -130,7 +130,7 @@ def test_kpi_value_set_refuses_a_date_that_does_not_start_a_quarter(plan, office
         kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
-            base_version=1,
+            base_edit_count=1,
             period_start=date(2009, 11, 1),
             value=Decimal("50"),
             user=officer,
@@ -144,7 +144,7 @@ def test_kpi_value_set_refuses_a_stale_kpi_version(plan, officer, kpi):
         kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
-            base_version=0,
+            base_edit_count=0,
             period_start=date(2009, 10, 1),
             value=Decimal("50"),
             user=officer,
@@ -162,19 +162,19 @@ def test_services_refuse_an_approved_or_submitted_plan(plan, officer, status):
         lambda: kpi_services.kpi_update(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
-            base_version=1,
+            base_edit_count=1,
             theme_number=1,
             fields=dict(KPI_FIELDS),
             user=officer,
         ),
         lambda: kpi_services.kpi_delete(
-            plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer
+            plan_id=plan.pk, kpi_id=kpi.pk, base_edit_count=1, user=officer
         ),
         lambda: services.action_create(
             plan_id=plan.pk, theme_number=1, fields=ACTION, user=officer
         ),
         lambda: services.spend_figures_save(
-            plan_id=plan.pk, base_version=0, fields={"agency_percent": Decimal(1)}, user=officer
+            plan_id=plan.pk, base_edit_count=0, fields={"agency_percent": Decimal(1)}, user=officer
         ),
         lambda: services.coverage_save(
             plan_id=plan.pk, theme_number=1, answered=[], seen=[], user=officer
@@ -195,21 +195,23 @@ def test_services_refuse_a_councillor_and_another_councils_officer(plan, officer
         with pytest.raises(PermissionDenied):
             make_kpi(plan, outsider, code="X 1")
         with pytest.raises(PermissionDenied):
-            kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=outsider)
+            kpi_services.kpi_delete(
+                plan_id=plan.pk, kpi_id=kpi.pk, base_edit_count=1, user=outsider
+            )
     assert list(KPI.objects.values_list("code", flat=True)) == ["LPI CS 1"]
 
 
-def test_kpi_delete_refuses_a_stale_version(plan, officer, kpi):
+def test_kpi_delete_refuses_a_stale_edit_count(plan, officer, kpi):
     kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         theme_number=1,
         fields={**KPI_FIELDS, "name": "Calls answered"},
         user=officer,
     )
     with pytest.raises(EvidenceConflict):
-        kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_version=1, user=officer)
+        kpi_services.kpi_delete(plan_id=plan.pk, kpi_id=kpi.pk, base_edit_count=1, user=officer)
     assert KPI.objects.filter(pk=kpi.pk).exists()
 
 
@@ -218,12 +220,12 @@ def test_action_lifecycle_is_recorded_in_the_history(plan, officer):
     services.action_update(
         plan_id=plan.pk,
         action_id=action.pk,
-        base_version=1,
+        base_edit_count=1,
         theme_number=2,
         fields={**ACTION, "status": "in_progress"},
         user=officer,
     )
-    services.action_delete(plan_id=plan.pk, action_id=action.pk, base_version=2, user=officer)
+    services.action_delete(plan_id=plan.pk, action_id=action.pk, base_edit_count=2, user=officer)
     assert summaries(plan) == [
         "Added an action in theme 2",
         "Changed an action in theme 2",
@@ -244,7 +246,7 @@ def test_action_update_refuses_an_item_of_another_plan(plan, officer):
         services.action_update(
             plan_id=plan.pk,
             action_id=action.pk,
-            base_version=1,
+            base_edit_count=1,
             theme_number=1,
             fields=ACTION,
             user=officer,
@@ -272,18 +274,21 @@ def test_saving_create_refuses_negative_money_and_an_end_before_the_start(plan, 
 def test_spend_figures_save_creates_once_then_guards_the_version(plan, officer):
     figures = services.spend_figures_save(
         plan_id=plan.pk,
-        base_version=0,
+        base_edit_count=0,
         fields={"consultancy_percent": Decimal("4.96")},
         user=officer,
     )
-    assert figures.version == 1
+    assert figures.edit_count == 1
     with pytest.raises(EvidenceConflict):
         services.spend_figures_save(
-            plan_id=plan.pk, base_version=0, fields={"agency_percent": Decimal("2")}, user=officer
+            plan_id=plan.pk,
+            base_edit_count=0,
+            fields={"agency_percent": Decimal("2")},
+            user=officer,
         )
     services.plan_cost_save(
         plan_id=plan.pk,
-        base_version=1,
+        base_edit_count=1,
         plan_cost=Decimal("2500"),
         plan_cost_note="in senior officer time",
         user=officer,
@@ -300,7 +305,10 @@ def test_spend_figures_save_creates_once_then_guards_the_version(plan, officer):
 def test_spend_figures_save_refuses_a_percentage_over_100(plan, officer):
     with pytest.raises(ValidationError):
         services.spend_figures_save(
-            plan_id=plan.pk, base_version=0, fields={"agency_percent": Decimal("101")}, user=officer
+            plan_id=plan.pk,
+            base_edit_count=0,
+            fields={"agency_percent": Decimal("101")},
+            user=officer,
         )
     assert SpendFigures.objects.count() == 0
 
@@ -352,14 +360,14 @@ def test_content_as_text_shows_evidence_changes(plan, officer, kpi):
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         period_start=date(2009, 10, 1),
         value=Decimal("64.56"),
         user=officer,
     )
     services.plan_cost_save(
         plan_id=plan.pk,
-        base_version=0,
+        base_edit_count=0,
         plan_cost=Decimal("2500"),
         plan_cost_note="in senior officer time",
         user=officer,
@@ -436,7 +444,7 @@ def test_spend_figures_save_refuses_figures_out_of_range_by_field(plan, officer)
         "facility_time_percent": Decimal("100"),
     }
     with pytest.raises(ValidationError) as error:
-        services.spend_figures_save(plan_id=plan.pk, base_version=0, fields=fields, user=officer)
+        services.spend_figures_save(plan_id=plan.pk, base_edit_count=0, fields=fields, user=officer)
     assert error.value.message_dict == {
         "agency_percent": ["Agency spend must be between 0 and 100"],
         "consultancy_percent": ["Consultancy spend must be between 0 and 100"],
@@ -447,7 +455,11 @@ def test_spend_figures_save_refuses_figures_out_of_range_by_field(plan, officer)
     }
     with pytest.raises(ValidationError) as error:
         services.plan_cost_save(
-            plan_id=plan.pk, base_version=0, plan_cost=Decimal(-1), plan_cost_note="", user=officer
+            plan_id=plan.pk,
+            base_edit_count=0,
+            plan_cost=Decimal(-1),
+            plan_cost_note="",
+            user=officer,
         )
     assert error.value.message_dict == {"plan_cost": ["The cost must be £0 or more"]}
     assert SpendFigures.objects.count() == 0

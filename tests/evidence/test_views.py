@@ -69,10 +69,10 @@ def evidence_urls(plan, items) -> list[str]:
 
 
 def evidence_state(plan) -> dict:
-    """Every evidence row of the plan with its edit version, and the plan's revisions."""
+    """Every evidence row of the plan with its edit count, and the plan's revisions."""
     return {
         model.__name__: sorted(
-            model.objects.filter(plan=plan).values_list("pk", "version", "updated_at")
+            model.objects.filter(plan=plan).values_list("pk", "edit_count", "updated_at")
         )
         for model in (KPI, Action, SavingsCommitment, Barrier, Partner, StrategyLink, SpendFigures)
     } | {
@@ -97,10 +97,12 @@ def test_every_evidence_page_is_a_404_for_another_councils_officer(client, plan,
     ]
     for url in evidence_urls(plan, items):
         assert client.get(url).status_code == 404, url
-        assert client.post(url, {"base_version": 1}).status_code == 404, url
+        assert client.post(url, {"base_edit_count": 1}).status_code == 404, url
     for url in post_only:
         assert (
-            client.post(url, {"base_version": 2, "period": "Q1 2024-25", "value": "1"}).status_code
+            client.post(
+                url, {"base_edit_count": 2, "period": "Q1 2024-25", "value": "1"}
+            ).status_code
             == 404
         ), url
     assert KPI.objects.get().values.count() == 1
@@ -139,7 +141,7 @@ def test_councillors_can_read_the_evidence_but_not_change_it(client, plan, items
     assert client.get(reverse("plans:context", args=[plan.pk])).status_code == 200
     assert client.get(reverse("plans:kpi_add", args=[plan.pk])).status_code == 403
     response = client.post(
-        reverse("plans:actions_delete", args=[plan.pk, items["actions"].pk]), {"base_version": 1}
+        reverse("plans:actions_delete", args=[plan.pk, items["actions"].pk]), {"base_edit_count": 1}
     )
     assert response.status_code == 403
     assert Action.objects.count() == 1
@@ -154,20 +156,20 @@ def test_every_evidence_change_is_a_409_once_the_plan_is_frozen(
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=items["kpi"].pk,
-        base_version=2,
+        base_edit_count=2,
         period_start=date(2010, 1, 1),
         value=Decimal("70"),
         user=officer,
     )
     Plan.objects.filter(pk=plan.pk).update(status=status)
     before = evidence_state(plan)
-    post = {**KPI_POST, "base_version": "1", "period": "Q1 2024-25", "value": "1"}
+    post = {**KPI_POST, "base_edit_count": "1", "period": "Q1 2024-25", "value": "1"}
     for url in change_urls(plan, items):
         for response in (officer_client.get(url), officer_client.post(url, post)):
             assert response.status_code == 409, url
             assert "This plan cannot be changed now" in response.content.decode(), url
     for url in value_urls(plan, items):
-        assert officer_client.post(url, {**post, "base_version": "3"}).status_code == 409, url
+        assert officer_client.post(url, {**post, "base_edit_count": "3"}).status_code == 409, url
     for url in read_urls(plan, items):
         assert officer_client.get(url).status_code == 200, url
     assert evidence_state(plan) == before
@@ -189,7 +191,7 @@ KPI_POST = {
     "data_owner": "",
     "data_provider": "",
     "commentary": "",
-    "base_version": "0",
+    "base_edit_count": "0",
 }
 
 
@@ -240,23 +242,23 @@ def test_kpi_add_refuses_a_percentage_target_over_100(officer_client, plan):
 def test_kpi_edit_from_a_stale_page_is_a_conflict_that_keeps_both(
     officer_client, plan, officer, items
 ):
-    kpi = items["kpi"]  # version 2 after its value
+    kpi = items["kpi"]  # edit count 2 after its value
     kpi_services.kpi_update(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=2,
+        base_edit_count=2,
         theme_number=1,
         fields={**KPI_FIELDS, "name": "Their name"},
         user=officer,
     )
-    data = {**KPI_POST, "code": "LPI CS 1", "name": "My name", "base_version": "2"}
+    data = {**KPI_POST, "code": "LPI CS 1", "name": "My name", "base_edit_count": "2"}
     response = officer_client.post(reverse("plans:kpi_edit", args=[plan.pk, kpi.pk]), data)
     page = response.content.decode()
     assert response.status_code == 409
     assert "Someone else changed this KPI while you were editing it" in page
     assert 'value="My name"' in page
     assert "Their name" in page
-    assert 'name="base_version" value="3"' in page
+    assert 'name="base_edit_count" value="3"' in page
     kpi.refresh_from_db()
     assert kpi.name == "Their name"
 
@@ -265,7 +267,7 @@ def test_kpi_value_add_rejects_a_period_that_does_not_exist(officer_client, plan
     kpi = items["kpi"]
     response = officer_client.post(
         reverse("plans:kpi_value_add", args=[plan.pk, kpi.pk]),
-        {"period": "Q5 2009-10", "value": "70", "base_version": "2"},
+        {"period": "Q5 2009-10", "value": "70", "base_edit_count": "2"},
     )
     page = response.content.decode()
     assert response.status_code == 400
@@ -278,12 +280,13 @@ def test_kpi_value_add_and_delete(officer_client, plan, items):
     kpi = items["kpi"]
     url = reverse("plans:kpi_value_add", args=[plan.pk, kpi.pk])
     response = officer_client.post(
-        url, {"period": "Q2 2009-10", "value": "62.93", "base_version": "2"}
+        url, {"period": "Q2 2009-10", "value": "62.93", "base_edit_count": "2"}
     )
     assert response.status_code == 302
     value = kpi.values.get(period_start=date(2009, 7, 1))
     response = officer_client.post(
-        reverse("plans:kpi_value_delete", args=[plan.pk, kpi.pk, value.pk]), {"base_version": "3"}
+        reverse("plans:kpi_value_delete", args=[plan.pk, kpi.pk, value.pk]),
+        {"base_edit_count": "3"},
     )
     assert response.status_code == 302
     assert list(kpi.values.values_list("value", flat=True)) == [Decimal("64.56")]
@@ -300,7 +303,7 @@ def test_action_add_with_an_impossible_date_keeps_the_input(officer_client, plan
         "milestone_date_2": "2025",
         "owner": "",
         "status": "planned",
-        "base_version": "0",
+        "base_edit_count": "0",
     }
     response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
     page = response.content.decode()
@@ -325,7 +328,7 @@ def test_saving_add_refuses_negative_money_and_an_end_before_the_start(officer_c
         "end_year": "2024",
         "period_label": "",
         "is_cashable": "yes",
-        "base_version": "0",
+        "base_edit_count": "0",
     }
     response = officer_client.post(reverse("plans:savings_add", args=[plan.pk]), data)
     page = response.content.decode()
@@ -346,7 +349,7 @@ def test_spend_figures_refuse_percentages_outside_0_to_100(officer_client, plan)
     data = {
         "agency_percent": "101",
         "consultancy_percent": "4.96",
-        "base_version": "0",
+        "base_edit_count": "0",
         "long_term_contractors": "1.5",
         "edi_spend": "",
         "edi_hours": "",
@@ -377,7 +380,7 @@ def test_spend_figures_refuse_percentages_outside_0_to_100(officer_client, plan)
 def test_strategy_link_refuses_a_javascript_address(officer_client, plan):
     response = officer_client.post(
         reverse("plans:strategies_add", args=[plan.pk]),
-        {"title": "Plan", "url": "javascript:alert(1)", "base_version": "0"},
+        {"title": "Plan", "url": "javascript:alert(1)", "base_edit_count": "0"},
     )
     assert response.status_code == 400
     assert StrategyLink.objects.count() == 0
@@ -388,12 +391,12 @@ def test_delete_from_a_stale_page_is_refused(officer_client, plan, officer, item
     services.barrier_update(
         plan_id=plan.pk,
         barrier_id=barrier.pk,
-        base_version=1,
+        base_edit_count=1,
         fields={"category": "funding_levels", "title": "", "description": "", "ask": ""},
         user=officer,
     )
     response = officer_client.post(
-        reverse("plans:barriers_delete", args=[plan.pk, barrier.pk]), {"base_version": "1"}
+        reverse("plans:barriers_delete", args=[plan.pk, barrier.pk]), {"base_edit_count": "1"}
     )
     assert response.status_code == 409
     assert Barrier.objects.filter(pk=barrier.pk).exists()
@@ -531,7 +534,7 @@ def test_action_add_refuses_a_posted_theme_that_is_not_one_of_the_rounds(
         "kind": "done",
         "description": "Reviewed housing",
         "status": "done",
-        "base_version": "0",
+        "base_edit_count": "0",
     }
     response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
     assert response.status_code == 400
@@ -555,7 +558,7 @@ def test_a_plan_frozen_while_the_form_was_posted_gets_the_409_and_keeps_the_inpu
         "kind": "done",
         "description": "Reviewed housing and planning",
         "status": "done",
-        "base_version": "0",
+        "base_edit_count": "0",
     }
     response = officer_client.post(reverse("plans:actions_add", args=[plan.pk]), data)
     assert response.status_code == 409

@@ -22,27 +22,27 @@ def test_section_save_stores_text_and_records_a_revision(plan, officer):
     section = _section(plan)
     result = section_save(
         section_id=section.pk, narrative="1.1 We **merged** teams.", is_complete=False,
-        base_version=0, user=officer,
+        base_edit_count=0, user=officer,
     )  # fmt: skip
     section.refresh_from_db()
     assert result.changed is True
     assert section.narrative == "1.1 We **merged** teams."
     assert section.narrative_html == "<p>1.1 We <strong>merged</strong> teams.</p>"
-    assert section.version == 1
+    assert section.edit_count == 1
     assert list(Revision.objects.filter(plan=plan).values_list("number", "summary")) == [
         (1, "Saved theme 1")
     ]
 
 
-def test_section_save_refuses_a_stale_version_and_keeps_the_newer_text(plan, officer):
-    """The second of two editors working from the same version is refused, not applied."""
+def test_section_save_refuses_a_stale_edit_count_and_keeps_the_newer_text(plan, officer):
+    """The second of two editors working from the same saved text is refused, not applied."""
     section = _section(plan)
     other = officer_of(plan.council)
-    section_save(section_id=section.pk, narrative="First", is_complete=False, base_version=0,
+    section_save(section_id=section.pk, narrative="First", is_complete=False, base_edit_count=0,
                  user=officer)  # fmt: skip
     with pytest.raises(EditConflict) as conflict:
         section_save(section_id=section.pk, narrative="Second", is_complete=False,
-                     base_version=0, user=other)  # fmt: skip
+                     base_edit_count=0, user=other)  # fmt: skip
     section.refresh_from_db()
     assert section.narrative == "First"
     assert conflict.value.current.narrative == "First"
@@ -54,7 +54,7 @@ def test_section_save_refuses_another_councils_officer(plan):
     section = _section(plan)
     outsider = officer_of(CouncilFactory())
     with pytest.raises(PermissionDenied):
-        section_save(section_id=section.pk, narrative="x", is_complete=False, base_version=0,
+        section_save(section_id=section.pk, narrative="x", is_complete=False, base_edit_count=0,
                      user=outsider)  # fmt: skip
     section.refresh_from_db()
     assert section.narrative == ""
@@ -143,12 +143,13 @@ def test_plan_start_refuses_a_round_that_has_not_opened(council):
 
 def test_section_save_numbers_revisions_without_gaps(plan, officer):
     section = _section(plan)
-    version = 0
+    edit_count = 0
     for text in ("One", "Two", "Three"):
-        version = section_save(section_id=section.pk, narrative=text, is_complete=False,
-                               base_version=version, user=officer).section.version  # fmt: skip
+        result = section_save(section_id=section.pk, narrative=text, is_complete=False,
+                              base_edit_count=edit_count, user=officer)  # fmt: skip
+        edit_count = result.section.edit_count
     section_save(section_id=_section(plan, 2).pk, narrative="Other theme", is_complete=True,
-                 base_version=0, user=officer, autosave=True)  # fmt: skip
+                 base_edit_count=0, user=officer, autosave=True)  # fmt: skip
     plan.refresh_from_db()
     assert plan.revision_count == 4
     assert list(plan.revisions.order_by("number").values_list("number", "summary", "author")) == [
@@ -163,18 +164,18 @@ def test_section_save_numbers_revisions_without_gaps(plan, officer):
 
 def test_section_save_without_a_change_records_nothing(plan, officer):
     section = _section(plan)
-    section_save(section_id=section.pk, narrative="Same", is_complete=False, base_version=0,
+    section_save(section_id=section.pk, narrative="Same", is_complete=False, base_edit_count=0,
                  user=officer)  # fmt: skip
     result = section_save(section_id=section.pk, narrative="Same  \r\n", is_complete=False,
-                          base_version=1, user=officer)  # fmt: skip
+                          base_edit_count=1, user=officer)  # fmt: skip
     assert result.changed is False
-    assert result.section.version == 1
+    assert result.section.edit_count == 1
     assert Revision.objects.count() == 1
 
 
 def test_section_save_marks_the_theme_completed(plan, officer):
     section = _section(plan)
-    section_save(section_id=section.pk, narrative="Done", is_complete=True, base_version=0,
+    section_save(section_id=section.pk, narrative="Done", is_complete=True, base_edit_count=0,
                  user=officer)  # fmt: skip
     section.refresh_from_db()
     assert (section.is_complete, section.progress, section.updated_by) == (
@@ -185,7 +186,7 @@ def test_section_save_marks_the_theme_completed(plan, officer):
 def test_section_save_refuses_a_councillor_of_the_same_council(plan):
     section = _section(plan)
     with pytest.raises(PermissionDenied):
-        section_save(section_id=section.pk, narrative="x", is_complete=False, base_version=0,
+        section_save(section_id=section.pk, narrative="x", is_complete=False, base_edit_count=0,
                      user=councillor_of(plan.council))  # fmt: skip
     assert Revision.objects.count() == 0
 
@@ -201,14 +202,14 @@ def test_section_save_refuses_a_plan_whose_state_does_not_allow_changes(
     section = _section(plan)
     with pytest.raises(ValidationError) as refused:
         section_save(section_id=section.pk, narrative="Late edit", is_complete=False,
-                     base_version=0, user=officer)  # fmt: skip
+                     base_edit_count=0, user=officer)  # fmt: skip
     assert refused.value.code == "invalid_transition"
     assert refused.value.messages == [
         f"This plan is {word}, so it can no longer be changed. To change it, start a correction "
         "from the plan's page"
     ]
     section.refresh_from_db()
-    assert (section.narrative, section.version) == ("", 0)
+    assert (section.narrative, section.edit_count) == ("", 0)
     assert Revision.objects.count() == 0
 
 
@@ -218,5 +219,5 @@ def test_section_save_accepts_every_editable_state(plan, officer, status):
     covered by the sign-off tests, since it needs a real open request."""
     Plan.objects.filter(pk=plan.pk).update(status=status)
     result = section_save(section_id=_section(plan).pk, narrative="Edit", is_complete=False,
-                          base_version=0, user=officer)  # fmt: skip
+                          base_edit_count=0, user=officer)  # fmt: skip
     assert result.changed is True

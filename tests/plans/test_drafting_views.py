@@ -35,10 +35,10 @@ def _all_urls(plan) -> list[str]:
     ]
 
 
-def _save(plan, user, text, *, number=1, base_version=0, is_complete=False):
+def _save(plan, user, text, *, number=1, base_edit_count=0, is_complete=False):
     section = plan.sections.get(theme__number=number)
     return section_save(section_id=section.pk, narrative=text, is_complete=is_complete,
-                        base_version=base_version, user=user).section  # fmt: skip
+                        base_edit_count=base_edit_count, user=user).section  # fmt: skip
 
 
 def _textarea(response) -> str:
@@ -76,7 +76,7 @@ def test_a_councillor_reads_the_plan_but_gets_403_on_the_theme_page(client, plan
     tasklist, edit, check, revisions, _ = _plan_urls(plan)
     assert [client.get(url).status_code for url in (tasklist, check, revisions)] == [200] * 3
     assert client.get(edit).status_code == 403
-    response = client.post(edit, {"narrative": "x", "is_complete": "no", "base_version": "0"})
+    response = client.post(edit, {"narrative": "x", "is_complete": "no", "base_edit_count": "0"})
     assert response.status_code == 403
     assert plan.sections.get(theme__number=1).narrative == ""
 
@@ -103,7 +103,7 @@ def test_the_theme_page_of_an_approved_plan_is_a_409_and_changes_nothing(client)
     before = plan.sections.get(theme__number=1).narrative
 
     page = client.get(url)
-    posted = client.post(url, {"narrative": "Changed", "is_complete": "yes", "base_version": 1})
+    posted = client.post(url, {"narrative": "Changed", "is_complete": "yes", "base_edit_count": 1})
 
     assert page.status_code == 409
     assert posted.status_code == 409
@@ -141,20 +141,20 @@ def test_section_edit_saves_and_returns_to_the_plan_and_the_text_comes_back(offi
     url = reverse("plans:section_edit", args=[plan.pk, 2])
     text = "## Our approach\n\n1.1 We share services with Tunbridge Wells.\n\n- one\n- two"
     response = officer_client.post(
-        url, {"narrative": text, "is_complete": "yes", "base_version": "0"}
+        url, {"narrative": text, "is_complete": "yes", "base_edit_count": "0"}
     )
     assert (response.status_code, response["Location"]) == (302, f"/plans/{plan.pk}/")
     section = plan.sections.get(theme__number=2)
-    assert (section.narrative, section.is_complete, section.version) == (text, True, 1)
+    assert (section.narrative, section.is_complete, section.edit_count) == (text, True, 1)
     again = officer_client.get(url)
     assert again.status_code == 200
     assert _textarea(again) == text
-    assert 'name="base_version" value="1"' in again.content.decode()
+    assert 'name="base_edit_count" value="1"' in again.content.decode()
 
 
 def test_section_edit_shows_errors_and_keeps_the_text(officer_client, plan):
     url = reverse("plans:section_edit", args=[plan.pk, 1])
-    response = officer_client.post(url, {"narrative": "Half written", "base_version": "0"})
+    response = officer_client.post(url, {"narrative": "Half written", "base_edit_count": "0"})
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "is_complete": ["Select whether you have completed this theme"]
@@ -170,22 +170,22 @@ def test_section_edit_conflict_keeps_the_users_text_and_shows_the_newer_one(clie
     client.force_login(second)
     url = reverse("plans:section_edit", args=[plan.pk, 1])
     response = client.post(
-        url, {"narrative": "The second officer's text", "is_complete": "no", "base_version": "0"}
+        url, {"narrative": "The second officer's text", "is_complete": "no", "base_edit_count": "0"}
     )
     page = response.content.decode()
     assert response.status_code == 409
     assert _textarea(response) == "The second officer's text"
     theirs = re.search(r'<textarea[^>]*id="conflict-text"[^>]*>(.*?)</textarea>', page, re.S)
     assert unescape(theirs.group(1)).lstrip("\n") == "The first officer's text"
-    assert 'name="base_version" value="1"' in page
+    assert 'name="base_edit_count" value="1"' in page
     assert response.context["form"].non_field_errors() == [
         "Someone else saved this theme while you were editing it. Your text has not been "
         "saved: compare it with theirs below, combine them, then save again"
     ]
     assert plan.sections.get(theme__number=1).narrative == "The first officer's text"
-    # Saving again from the conflict page builds on the newer version.
+    # Saving again from the conflict page builds on the newer save.
     resolved = client.post(
-        url, {"narrative": "Both texts", "is_complete": "no", "base_version": "1"}
+        url, {"narrative": "Both texts", "is_complete": "no", "base_edit_count": "1"}
     )
     assert resolved.status_code == 302
     assert plan.sections.get(theme__number=1).narrative == "Both texts"
@@ -194,17 +194,17 @@ def test_section_edit_conflict_keeps_the_users_text_and_shows_the_newer_one(clie
 # --- Autosave ---------------------------------------------------------------------------------
 
 
-def test_autosave_returns_the_new_version_and_the_time_saved(officer_client, plan):
+def test_autosave_returns_the_new_edit_count_and_the_time_saved(officer_client, plan):
     url = reverse("plans:section_edit", args=[plan.pk, 1])
     response = officer_client.post(
-        url, {"narrative": "Draft", "is_complete": "no", "base_version": "0"},
+        url, {"narrative": "Draft", "is_complete": "no", "base_edit_count": "0"},
         headers={"Accept": "application/json"},
     )  # fmt: skip
     section = plan.sections.get(theme__number=1)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content) == {
-        "version": 1,
+        "edit_count": 1,
         "saved_at": timezone.localtime(section.updated_at).strftime("%-I:%M%p").lower(),
     }
     assert list(Revision.objects.values_list("summary", flat=True)) == ["Autosaved theme 1"]
@@ -213,12 +213,12 @@ def test_autosave_returns_the_new_version_and_the_time_saved(officer_client, pla
 def test_autosave_of_an_untouched_theme_changes_nothing(officer_client, plan):
     url = reverse("plans:section_edit", args=[plan.pk, 1])
     response = officer_client.post(
-        url, {"narrative": "", "is_complete": "no", "base_version": "0"},
+        url, {"narrative": "", "is_complete": "no", "base_edit_count": "0"},
         headers={"Accept": "application/json"},
     )  # fmt: skip
     assert response.status_code == 200
-    assert set(json.loads(response.content)) == {"version", "saved_at"}
-    assert json.loads(response.content)["version"] == 0
+    assert set(json.loads(response.content)) == {"edit_count", "saved_at"}
+    assert json.loads(response.content)["edit_count"] == 0
     assert Revision.objects.count() == 0
 
 
@@ -228,13 +228,13 @@ def test_autosave_conflict_is_a_409_json_answer(client, plan):
     client.force_login(officer_of(plan.council))
     response = client.post(
         reverse("plans:section_edit", args=[plan.pk, 1]),
-        {"narrative": "Autosaved second", "is_complete": "no", "base_version": "0"},
+        {"narrative": "Autosaved second", "is_complete": "no", "base_edit_count": "0"},
         headers={"Accept": "application/json"},
     )  # fmt: skip
     assert response.status_code == 409
     assert json.loads(response.content) == {
         "conflict": True,
-        "version": 1,
+        "edit_count": 1,
         "updated_by": "Alex First",
         "message": "Someone else has saved this theme. Save the page to compare your text "
         "with theirs.",
@@ -245,7 +245,7 @@ def test_autosave_conflict_is_a_409_json_answer(client, plan):
 def test_autosave_with_invalid_input_is_a_400_json_answer(officer_client, plan):
     response = officer_client.post(
         reverse("plans:section_edit", args=[plan.pk, 1]),
-        {"narrative": "x" * 30_001, "is_complete": "no", "base_version": "0"},
+        {"narrative": "x" * 30_001, "is_complete": "no", "base_edit_count": "0"},
         headers={"Accept": "application/json"},
     )  # fmt: skip
     assert response.status_code == 400
@@ -274,8 +274,8 @@ def test_check_page_shows_the_plan_in_order_and_lists_empty_themes(officer_clien
 
 
 def test_revision_list_shows_every_revision_newest_first(officer_client, plan, officer):
-    version = _save(plan, officer, "One").version
-    _save(plan, officer, "Two", base_version=version)
+    edit_count = _save(plan, officer, "One").edit_count
+    _save(plan, officer, "Two", base_edit_count=edit_count)
     response = officer_client.get(reverse("plans:revisions", args=[plan.pk]))
     assert response.status_code == 200
     assert [(r.number, r.summary, r.author) for r in response.context["revisions"]] == [
@@ -286,8 +286,8 @@ def test_revision_list_shows_every_revision_newest_first(officer_client, plan, o
 
 
 def test_revision_compare_shows_lines_added_and_removed(officer_client, plan, officer):
-    version = _save(plan, officer, "Keep\nOld line").version
-    _save(plan, officer, "Keep\nNew line", base_version=version)
+    edit_count = _save(plan, officer, "Keep\nOld line").edit_count
+    _save(plan, officer, "Keep\nNew line", base_edit_count=edit_count)
     response = officer_client.get(
         reverse("plans:revision_compare", args=[plan.pk]), {"older": "2", "newer": "1"}
     )
@@ -313,8 +313,8 @@ def test_revision_compare_shows_lines_added_and_removed(officer_client, plan, of
     ],
 )
 def test_revision_compare_refuses_a_bad_pair(officer_client, plan, officer, query, errors):
-    version = _save(plan, officer, "One").version
-    _save(plan, officer, "Two", base_version=version)
+    edit_count = _save(plan, officer, "One").edit_count
+    _save(plan, officer, "Two", base_edit_count=edit_count)
     response = officer_client.get(reverse("plans:revision_compare", args=[plan.pk]), query)
     assert response.status_code == 400
     assert response.context["form"].errors == errors
@@ -337,7 +337,7 @@ def _large_plan():
     for index in range(60):
         section = plan.sections.get(theme__number=index % 12 + 1)
         _save(plan, officer, f"1.{index} " + "Words " * 400, number=section.theme.number,
-              base_version=section.version, is_complete=index % 2 == 0)  # fmt: skip
+              base_edit_count=section.edit_count, is_complete=index % 2 == 0)  # fmt: skip
     return plan, officer
 
 

@@ -101,7 +101,7 @@ ONE_MEGABYTE = "x" * 1_048_576
 
 def test_section_form_refuses_a_megabyte_with_the_exact_message():
     form = SectionForm(
-        {"narrative": ONE_MEGABYTE, "is_complete": "no", "base_version": "0"}, theme_title="1"
+        {"narrative": ONE_MEGABYTE, "is_complete": "no", "base_edit_count": "0"}, theme_title="1"
     )
     assert form.is_valid() is False
     assert form.errors == {"narrative": ["Your answer must be 30,000 characters or fewer"]}
@@ -112,11 +112,11 @@ def test_section_save_refuses_a_megabyte_with_the_exact_message(plan, officer):
     section = plan.sections.get(theme__number=1)
     with pytest.raises(ValidationError) as refused:
         section_save(section_id=section.pk, narrative=ONE_MEGABYTE, is_complete=False,
-                     base_version=0, user=officer)  # fmt: skip
+                     base_edit_count=0, user=officer)  # fmt: skip
     assert refused.value.code == "max_length"
     assert refused.value.messages == ["Your answer must be 30,000 characters or fewer"]
     section.refresh_from_db()
-    assert (section.narrative, section.version) == ("", 0)
+    assert (section.narrative, section.edit_count) == ("", 0)
 
 
 def test_render_markdown_accepts_exactly_the_limit():

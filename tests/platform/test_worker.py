@@ -64,16 +64,16 @@ membership_grant(user=officer, council=council, role="officer")
 plan = plan_start(council=council, round=Round.objects.get(), user=officer)
 section = plan.sections.get(theme__number=1)
 print("beats at start", beats())
-version = 0
+edit_count = 0
 for number in range(1, {REVISIONS} + 1):
     result = section_save(
         section_id=section.pk, narrative=f"1.{{number}} Paragraph {{number}}.",
-        is_complete=False, base_version=version, user=officer,
+        is_complete=False, base_edit_count=edit_count, user=officer,
     )
-    version = result.section.version
+    edit_count = result.section.edit_count
     time.sleep(0.05)
 print("beats at end", beats())
-print("saved", version)
+print("saved", edit_count)
 """
 
 

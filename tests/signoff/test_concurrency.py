@@ -101,7 +101,7 @@ def test_an_approval_racing_an_edit_only_ever_approves_the_hash_shown(attempt):
     def edit():
         return section_save(
             section_id=section.pk, narrative=f"1.1 Edited during sign-off ({attempt}).",
-            is_complete=True, base_version=section.version, user=officer,
+            is_complete=True, base_edit_count=section.edit_count, user=officer,
         )  # fmt: skip
 
     approval, edited = run_together(approver(sign_off, councillor, shown), edit)
@@ -140,7 +140,7 @@ def test_an_approval_waits_for_an_edit_holding_the_plan_and_is_then_refused():
 
         with transaction.atomic():
             section_save(section_id=section.pk, narrative="1.1 Edited.", is_complete=True,
-                         base_version=section.version, user=officer)  # fmt: skip
+                         base_edit_count=section.edit_count, user=officer)  # fmt: skip
             edit_holds_lock.set()
             release_edit.wait(timeout=30)
 
@@ -185,7 +185,7 @@ def test_an_edit_waits_for_an_approval_holding_the_plan_and_is_then_refused():
     def edit_after_approval_starts():
         approval_holds_lock.wait(timeout=30)
         return section_save(section_id=section.pk, narrative="1.1 Too late.", is_complete=True,
-                            base_version=section.version, user=officer)  # fmt: skip
+                            base_edit_count=section.edit_count, user=officer)  # fmt: skip
 
     approval, edited = run_together(slow_approval, edit_after_approval_starts)
     assert isinstance(approval, SignOffDecision)

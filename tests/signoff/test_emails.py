@@ -98,7 +98,7 @@ def test_councillors_who_had_not_decided_are_told_the_request_is_out_of_date(
     section = ready_plan.sections.get(theme__number=1)
     with django_capture_on_commit_callbacks(execute=True):
         section_save(section_id=section.pk, narrative="1.1 Edited.", is_complete=True,
-                     base_version=section.version, user=officer)  # fmt: skip
+                     base_edit_count=section.edit_count, user=officer)  # fmt: skip
     received = smtp_server.messages
     assert [r.envelope_to for r in received] == [[portfolio_holder.email]]
     assert received[0].message["Subject"] == (

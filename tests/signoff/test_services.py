@@ -379,7 +379,7 @@ def test_editing_the_draft_withdraws_the_open_request(ready_plan, officer, leade
     sign_off = send(ready_plan, officer, [leader])
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 Changed after sending.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     sign_off.refresh_from_db()
     ready_plan.refresh_from_db()
     assert sign_off.status == SignOffRequest.Status.STALE
@@ -414,7 +414,7 @@ def test_an_approved_plan_is_read_only(ready_plan, officer, leader):
     before = state(ready_plan)
     with pytest.raises(ValidationError) as edit_refused:
         section_save(section_id=section.pk, narrative="Late change", is_complete=True,
-                     base_version=section.version, user=officer)  # fmt: skip
+                     base_edit_count=section.edit_count, user=officer)  # fmt: skip
     assert edit_refused.value.code == "invalid_transition"
     with pytest.raises(ValidationError) as refused:
         plan_record_change(plan=ready_plan, user=officer, summary="Sneaky")
@@ -545,7 +545,7 @@ def test_correction_reopens_an_approved_plan_and_keeps_the_approved_version(
     assert (event.version, event.detail) == (sign_off.version, {"previous_status": "approved"})
     section = ready_plan.sections.get(theme__number=2)
     section_save(section_id=section.pk, narrative="2.1 Corrected.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     assert send(ready_plan, officer, [leader]).version.number == 2
 
 

@@ -75,7 +75,7 @@ def test_sign_off_screen_shows_the_frozen_version_not_the_live_draft(
     sign_off = send(ready_plan, officer, [leader])
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 Live draft text.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     client.force_login(leader)
     response = client.get(sign_off.get_absolute_url())
     page = response.content.decode()
@@ -94,7 +94,7 @@ def test_sign_off_screen_shows_what_changed_since_the_councillors_last_version(
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 We merged our customer teams.\n"
                  "1.2 We closed the Kings Road and Mill Lane offices.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     second = send(ready_plan, officer, [leader])
     client.force_login(leader)
     response = client.get(second.get_absolute_url())
@@ -146,7 +146,7 @@ def test_approving_an_out_of_date_version_on_the_screen_is_refused(
     fresh = client.get(sign_off.get_absolute_url()).context["form"]["version_sha256"].value()
     section = ready_plan.sections.get(theme__number=3)
     section_save(section_id=section.pk, narrative="3.1 Edited.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     events = AuditEvent.objects.count()
     response = client.post(
         sign_off.get_absolute_url(),
@@ -242,7 +242,7 @@ def test_timeline_says_a_sign_off_request_went_out_of_date_not_withdrawn(
     send(ready_plan, officer, [leader])
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 Edited.", is_complete=True,
-                 base_version=section.version, user=officer)  # fmt: skip
+                 base_edit_count=section.edit_count, user=officer)  # fmt: skip
     client.force_login(officer)
     page = client.get(reverse("plans:timeline", args=[ready_plan.pk])).content.decode()
     assert _timeline(page)[-1][1:] == (

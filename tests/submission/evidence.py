@@ -57,7 +57,7 @@ def evidence_plan() -> EvidencePlan:
         kpi_services.kpi_value_set(
             plan_id=plan.pk,
             kpi_id=kpi.pk,
-            base_version=kpi.version,
+            base_edit_count=kpi.edit_count,
             user=officer,
             period_start=period_start,
             value=Decimal(value),
@@ -109,13 +109,13 @@ def evidence_plan() -> EvidencePlan:
     )
     figures = services.spend_figures_save(
         plan_id=plan.pk,
-        base_version=0,
+        base_edit_count=0,
         user=officer,
         fields={"agency_percent": Decimal("2.75"), "edi_champions": 3},
     )
     services.plan_cost_save(
         plan_id=plan.pk,
-        base_version=figures.version,
+        base_edit_count=figures.edit_count,
         plan_cost=Decimal("2500"),
         plan_cost_note="Officer time",
         user=officer,

@@ -24,7 +24,7 @@ def _save_theme(plan: Plan, user, number: int, text: str) -> None:
         section_id=section.pk,
         narrative=text,
         is_complete=True,
-        base_version=section.version,
+        base_edit_count=section.edit_count,
         user=user,
     )
 

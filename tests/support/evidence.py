@@ -55,7 +55,7 @@ def one_of_each(plan, officer) -> dict:
     kpi_services.kpi_value_set(
         plan_id=plan.pk,
         kpi_id=kpi.pk,
-        base_version=1,
+        base_edit_count=1,
         period_start=date(2009, 10, 1),
         value=Decimal("64.56"),
         user=officer,
