@@ -51,7 +51,7 @@ def build(stamp: str):
     from councils.models import Council
     from plans.demo.narratives import NARRATIVES
     from plans.models import PanelNote, PanelReadMarker, Plan, Submission
-    from plans.services.submission import submission_render, submission_schedule
+    from plans.services.delivery import submission_render, submission_schedule
     from tests.factories import PlanFactory, RoundFactory, UserFactory
     from tests.submission.factories import approved_version
 

@@ -35,7 +35,7 @@ from plans.services.signoff import (
     plan_send_for_sign_off,
     sign_off_record_decision,
 )
-from plans.services.submission import submission_render
+from plans.services.delivery import submission_render
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -110,7 +110,7 @@ def _write(plan: Plan, officer: User, index: int) -> None:
             section_id=section.pk,
             narrative=_varied_narrative(source, text, plan.council, index),
             is_complete=True,
-            base_version=section.version,
+            base_edit_count=section.edit_count,
             user=officer,
         )
 

@@ -8,7 +8,7 @@ from tests.platform.environment import clean_environment, manage
 LOG_EACH = """
 import logging
 for name in ("fontTools.subset", "weasyprint.progress", "celery.beat", "celery.worker.strategy",
-             "celery.app.trace", "plans.services.submission"):
+             "celery.app.trace", "plans.services.delivery"):
     logging.getLogger(name).info("%s info", name)
     logging.getLogger(name).warning("%s warning", name)
 """
@@ -29,8 +29,8 @@ def test_logging_keeps_fonttools_and_other_chatty_libraries_to_warnings(tmp_path
         "celery.worker.strategy warning",
         "celery.app.trace info",
         "celery.app.trace warning",
-        "plans.services.submission info",
-        "plans.services.submission warning",
+        "plans.services.delivery info",
+        "plans.services.delivery warning",
     ]
 
 

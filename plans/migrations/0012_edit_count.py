@@ -15,7 +15,7 @@ HELP_TEXT = "Goes up with every save; guards against overwrites."
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0009_theme_collects_barriers"),
+        ("plans", "0011_audit_deadline_extensions"),
     ]
 
     operations = [
