@@ -157,10 +157,11 @@ def render_isolated(
     finish. Returns a RenderResult with the child's peak memory during this render."""
     timeout = settings.PDF_RENDER_TIMEOUT if timeout is None else timeout
     memory_mb = settings.PDF_RENDER_MEMORY_MB if memory_mb is None else memory_mb
-    deadline = time.monotonic() + timeout
     request = html.encode()
     with _lock:
         child = _child_for(memory_mb)
+        # The clock starts when the plan is handed over, not while a process is being started.
+        deadline = time.monotonic() + timeout
         outcome = _ask(child, request, timeout, deadline)
         if child.renders and (outcome is None or isinstance(outcome, MemoryError)):
             # The child may have been killed while idle, or left with less room by earlier
