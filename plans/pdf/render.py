@@ -8,7 +8,8 @@ the child is killed and the caller gets a `RenderError` it can show to people.
 The child is forked once and kept: each process that renders has at most one, fed plans over a
 pipe, because forking a fresh capped child for every render cost about as much as a tenth of a
 typical render. The child is replaced when it times out, runs out of memory, dies or is killed,
-when its address space has grown to half its cap, and after PDF_RENDER_RECYCLE_AFTER renders.
+when it has taken up half the room under its cap that it started with, and after
+PDF_RENDER_RECYCLE_AFTER renders.
 A render that fails in a child that had served earlier renders for want of memory (or because
 that child died) is tried once more in a fresh child, so a plan fails only when it cannot print
 in a fresh child within the cap and the time left.
