@@ -10,8 +10,10 @@ Pipeline: frozen content -> HTML template (charts included) -> fenced render pro
 cap, time limit) -> PDF bytes. Direct: WeasyPrint rendering the same HTML in this process. The
 fence's own cost is the pipeline less the HTML step, against direct. Median of RUNS each,
 interleaved so both see the same machine load, and the median of the run-by-run ratios, which
-a drifting machine load moves less. Peak memory is the rendering process's peak
-resident memory during a render, as the render reports it.
+a drifting machine load moves less. CPU seconds a render (the mean: this process and its render
+processes, the first render in a fresh render process included) are the steadier measure on a
+busy machine, where waiting for a processor swamps the wall-clock figures. Peak memory is the
+rendering process's peak resident memory during a render, as the render reports it.
 """
 
 import os
@@ -111,19 +113,24 @@ def measure(name: str, content: dict, sign_off: dict) -> None:
     render_isolated(html)  # warm both paths
     direct_render(html)
     pipeline, templating, direct, peaks = [], [], [], []
+    pipeline_cpu = direct_cpu = 0.0
     result = None
+    children_before = _children_cpu()
     for _ in range(RUNS):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         fresh = html_for()
         rendered = time.perf_counter()
         result = render_isolated(fresh)
         finished = time.perf_counter()
+        pipeline_cpu += time.process_time() - cpu
         pipeline.append(finished - started)
         templating.append(rendered - started)
         peaks.append(result.peak_memory_kb)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         direct_render(html)
         direct.append(time.perf_counter() - started)
+        direct_cpu += time.process_time() - cpu
+    pipeline_cpu += _children_cpu() - children_before
     p, t, d = median(pipeline), median(templating), median(direct)
     paired = median([a / b for a, b in zip(pipeline, direct, strict=True)])
     kpis = sum(len(theme.get("kpis", [])) for theme in content["themes"])
@@ -131,9 +138,27 @@ def measure(name: str, content: dict, sign_off: dict) -> None:
         f"{name}: {result.page_count} pages ({result.body_pages} of themes), {kpis} KPIs, "
         f"{len(html) // 1024} KB of HTML; pipeline median {p:.3f}s (HTML {t:.3f}s), WeasyPrint "
         f"direct median {d:.3f}s, ratio {p / d:.2f} (run by run {paired:.2f}; fence alone "
-        f"{(p - t) / d:.2f}; runs={RUNS}); "
+        f"{(p - t) / d:.2f}; runs={RUNS}); CPU a render {pipeline_cpu / RUNS:.3f}s against "
+        f"{direct_cpu / RUNS:.3f}s, ratio {pipeline_cpu / direct_cpu:.2f}; "
         f"peak render memory {max(peaks) / 1024:.0f} MB"
     )
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every render process so far: this one's is stopped and every child
+    collected first, because a process's CPU is counted here only once it has been reaped."""
+    from plans.pdf import render
+
+    stop = getattr(render, "render_process_stop", None)
+    if stop is not None:
+        stop()
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            break
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
