@@ -3,7 +3,7 @@
 Three plans that carry evidence as real ones do, built through the evidence services in a
 transaction that is rolled back: a typical plan (twelve paragraphs a theme, a KPI with its SVG
 chart, actions done and to do, savings, a barrier, spend figures, partners and a real sign-off
-record), the longest demo plan (Sevenoaks: its narrative, seven KPIs with charts and its actions),
+record), the longest demo plan (Sevenoaks: its narrative, ten KPIs with charts and its actions),
 and the typical plan with thirty KPIs.
 
 Pipeline: frozen content -> HTML template (charts included) -> fenced render process (memory
