@@ -225,6 +225,8 @@ PANEL_EXPORT_DIR = Path(os.environ.get("PANEL_EXPORT_DIR", VAR_DIR / "exports"))
 # A render that takes longer, or needs more memory, than this is stopped and reported.
 PDF_RENDER_TIMEOUT = float(os.environ.get("PDF_RENDER_TIMEOUT", "60"))
 PDF_RENDER_MEMORY_MB = int(os.environ.get("PDF_RENDER_MEMORY_MB", "1536"))
+# The render process is kept between renders and replaced after this many.
+PDF_RENDER_RECYCLE_AFTER = int(os.environ.get("PDF_RENDER_RECYCLE_AFTER", "100"))
 SUBMISSION_MAX_ATTEMPTS = int(os.environ.get("SUBMISSION_MAX_ATTEMPTS", "8"))
 # How long one attempt may hold a submission before the sweep treats its worker as dead.
 SUBMISSION_CLAIM_SECONDS = float(

@@ -28,6 +28,7 @@ from plans.models import (
     Submission,
     ThemeSection,
 )
+from plans.services.delivery import submission_render
 from plans.services.drafting import plan_start, section_save
 from plans.services.panel import deadline_extension_grant
 from plans.services.signoff import (
@@ -35,7 +36,6 @@ from plans.services.signoff import (
     plan_send_for_sign_off,
     sign_off_record_decision,
 )
-from plans.services.delivery import submission_render
 
 LONDON = ZoneInfo("Europe/London")
 
