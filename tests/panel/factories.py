@@ -1,6 +1,7 @@
 """Councils at every stage of a round, as the panel's tracker sees them."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
@@ -20,7 +21,11 @@ def panel_member(**kwargs):
 
 
 def test_round(**kwargs):
-    deadline = kwargs.pop("deadline", timezone.now() + timedelta(days=8, hours=1))
+    # Eight days ahead at 23:59 London time, so "8 days to the deadline" holds at any hour.
+    default = datetime.combine(
+        timezone.localdate() + timedelta(days=8), time(23, 59), tzinfo=ZoneInfo("Europe/London")
+    )
+    deadline = kwargs.pop("deadline", default)
     return RoundFactory(deadline=deadline, **kwargs)
 
 

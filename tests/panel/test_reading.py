@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from councils.models import Membership
 from plans.models import (
     DecisionRecord,
     PanelNote,
@@ -15,11 +16,14 @@ from plans.models import (
     PanelReadMarker,
     Plan,
     SignOffDecision,
-    SignOffRequest,
-    StatutoryComment,
 )
 from plans.services.panel import deadline_extension_grant
-from tests.factories import UserFactory, councillor_of
+from plans.services.signoff import (
+    decision_record_save,
+    sign_off_record_decision,
+    statutory_comment_add,
+)
+from tests.factories import MembershipFactory, PlanFactory, UserFactory, councillor_of, officer_of
 from tests.panel.factories import (
     REGION,
     corrected_version,
@@ -28,6 +32,7 @@ from tests.panel.factories import (
     send,
     submitted_plan,
 )
+from tests.submission.factories import version_sent_for_sign_off
 
 pytestmark = pytest.mark.django_db
 
@@ -40,36 +45,39 @@ def _text(response) -> str:
     return " ".join(response.content.decode().replace("<", " <").split())
 
 
-def _signed_off(plan, version):
-    """A sign-off record with an approval, a decision and a statutory officer's comment."""
-    leader = councillor_of(plan.council, title="Leader", user__full_name="Cllr Ada Leader")
-    request = SignOffRequest.objects.create(
-        plan=plan,
-        version=version,
-        required_count=1,
-        sent_by=version.created_by,
-        status=SignOffRequest.Status.APPROVED,
-        closed_at=timezone.now(),
+def _signed_off_and_sent(alpha, round_):
+    """A plan signed off through the services, with a statutory officer's comment, then sent."""
+    plan = PlanFactory(council=alpha, round=round_)
+    officer = officer_of(alpha)
+    leader = councillor_of(alpha, title="Leader", user__full_name="Cllr Ada Leader")
+    monitoring = MembershipFactory(
+        council=alpha, role=Membership.Role.STATUTORY_OFFICER, user__full_name="Sam Statutory"
+    ).user
+    version = version_sent_for_sign_off(
+        plan,
+        narratives={1: "1.1 We share services\n\n1.2 Second paragraph.", 2: "", 3: "", 4: ""},
+        created_by=officer,
+        councillor=leader,
     )
-    SignOffDecision.objects.create(
-        request=request, councillor=leader, councillor_name="Cllr Ada Leader",
-        councillor_title="Leader", outcome="approve", version_sha256=version.sha256,
+    sign_off = version.sign_off_request
+    statutory_comment_add(
+        sign_off_id=sign_off.pk, user=monitoring, text="STATUTORY-COMMENT not for the panel"
+    )
+    sign_off_record_decision(
+        sign_off_id=sign_off.pk, user=leader, outcome=SignOffDecision.Outcome.APPROVE,
+        version_sha256=version.sha256, declaration=True,
     )  # fmt: skip
-    DecisionRecord.objects.create(
-        version=version, route="full_council", decision_date=date(2024, 7, 16),
-        decision_url="https://example.gov.uk/decision", recorded_by=version.created_by,
+    decision_record_save(
+        sign_off_id=sign_off.pk, user=officer, route=DecisionRecord.Route.FULL_COUNCIL,
+        decision_date=date(2024, 7, 16), decision_url="https://example.gov.uk/decision",
     )  # fmt: skip
-    StatutoryComment.objects.create(
-        version=version, author=version.created_by, author_name="Sam Statutory",
-        text="STATUTORY-COMMENT not for the panel",
-    )  # fmt: skip
+    send(version, pages=4)
+    return plan, version
 
 
 def test_reading_view_shows_the_sent_version_with_anchors_record_and_receipt(panel_client, round_):
     alpha = council("Alpha District Council")
-    plan = submitted_plan(alpha, round_, text="We share services", pages=4)
-    version = plan.versions.get()
-    _signed_off(plan, version)
+    plan, version = _signed_off_and_sent(alpha, round_)
     response = panel_client.get(_url(round_, alpha))
     assert response.status_code == 200
     html = response.content.decode()
@@ -180,7 +188,7 @@ def test_reading_view_query_count_does_not_grow_with_councils_or_versions(panel_
     for _ in range(3):
         send(corrected_version(plan))
     PanelNote.objects.create(plan=plan, author=UserFactory(), text="Another note")
-    assert count() == few == 15
+    assert count() == few == 14
 
 
 def test_opening_a_plan_marks_it_read_until_a_newer_version_is_sent(

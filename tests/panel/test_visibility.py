@@ -101,7 +101,7 @@ def test_no_panel_page_or_csv_shows_anything_unsent(panel_client, round_, hidden
         reverse("plans:panel_tracker_csv", args=[slug]),
         reverse("plans:panel_export", args=[slug]),
         reverse("plans:panel_plan", args=[slug, sent.gss_code]),
-        reverse("plans:panel_plan_compare", args=[slug, sent.gss_code]) + "?from=1&to=1",
+        reverse("plans:panel_plan_compare", args=[slug, sent.gss_code]) + "?from=2&to=2",
     ]
     for url in pages:
         response = panel_client.get(url)

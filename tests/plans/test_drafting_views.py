@@ -346,7 +346,7 @@ def _small_plan():
     return plan, officer_of(plan.council)
 
 
-TASKLIST_QUERIES = 16  # the same for any plan size: plan, sections, evidence, sign-off, submission
+TASKLIST_QUERIES = 17  # any plan size: plan, sections, evidence, sign-off, submission, deadline
 THEME_PAGE_QUERIES = 6
 
 

@@ -43,15 +43,15 @@ def _address_space_mb() -> int:
     raise AssertionError("no VmSize")
 
 
-def _image_plan(side: int) -> str:
-    """A plan with one blank PNG image: small to send, `side`² pixels to decode."""
+def _image_plan(side: int, count: int = 1) -> str:
+    """A plan with `count` blank PNG images: small to send, `side`² pixels each to decode."""
     out = io.BytesIO()
     Image.new("RGB", (side, side)).save(out, "PNG")
     data = base64.b64encode(out.getvalue()).decode()
-    return (
-        "<!DOCTYPE html><html lang='en-GB'><title>Image</title>"
-        f"<img alt='Blank' src='data:image/png;base64,{data}'></html>"
+    images = "".join(
+        f"<img alt='Blank {index}' src='data:image/png;base64,{data}'>" for index in range(count)
     )
+    return f"<!DOCTYPE html><html lang='en-GB'><title>Image</title>{images}</html>"
 
 
 def test_render_isolated_reuses_one_process_between_renders():
@@ -85,12 +85,13 @@ def test_render_isolated_renders_in_a_new_process_after_a_timed_out_render():
 
 def test_render_isolated_renders_in_a_new_process_after_a_render_runs_out_of_memory():
     # A cap the short plan fits in with room to spare (it needs about 150 MB more than this
-    # process's address space) and the image's 192 MB of decoded pixels do not.
+    # process's address space) and four images of 192 MB of decoded pixels each do not, even when
+    # this process holds far more address space (threads, a browser driver) than its fork.
     cap = _address_space_mb() + 400
     render_isolated(SHORT, memory_mb=cap)
     reused = render_process_id()
     with pytest.raises(RenderError) as error:
-        render_isolated(_image_plan(8000), memory_mb=cap)
+        render_isolated(_image_plan(8000, count=4), memory_mb=cap)
     assert str(error.value).startswith(MEMORY_ERROR.format(cap))
     assert _gone(reused)
     assert render_process_id() is None
