@@ -153,7 +153,6 @@ def panel_tracker(request, round_slug):
             "rows": _tracker_rows(councils, round_, filters),
             "counts": selectors.tracker_counts(councils=councils, round=round_),
             "tiers": Council.Tier.choices,
-            "regions": [region for region, _ in form.fields["region"].choices],
             "statuses": TrackerStatus.choices,
         },
     )
