@@ -33,16 +33,21 @@ def _approver_emails(record: dict) -> list[str]:
     return [approval["email"] for approval in record["approvals"]]
 
 
-@transaction.atomic
-def submission_send_receipt(*, submission_id: int) -> bool:
-    """Email the receipt (reference, time, PDF hash, pages, on time or late) to the council's
-    officers and the councillors who approved; once per submission."""
-    submission = (
+def _locked_submission(submission_id: int) -> Submission:
+    """The submission, locked, so a notice handed over twice is sent once."""
+    return (
         Submission.objects.select_for_update(of=("self",))
         .select_related("plan__council", "plan__round", "version")
         .defer("pdf")
         .get(pk=submission_id)
     )
+
+
+@transaction.atomic
+def submission_send_receipt(*, submission_id: int) -> bool:
+    """Email the receipt (reference, time, PDF hash, pages, on time or late) to the council's
+    officers and the councillors who approved; once per submission."""
+    submission = _locked_submission(submission_id)
     if submission.status != Status.SENT or submission.receipt_sent_at:
         return False
     record = sign_off_record_for_version(submission.version)
@@ -74,12 +79,7 @@ def submission_send_receipt(*, submission_id: int) -> bool:
 @transaction.atomic
 def submission_send_failure_notice(*, submission_id: int) -> bool:
     """Tell the council's officers that their plan could not be sent, and why; once per failure."""
-    submission = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("plan__council", "plan__round", "version")
-        .defer("pdf")
-        .get(pk=submission_id)
-    )
+    submission = _locked_submission(submission_id)
     if submission.status != Status.FAILED or submission.failure_notified_at:
         return False
     recipients = _officer_emails(submission.plan.council_id)
