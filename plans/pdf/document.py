@@ -11,6 +11,7 @@ import base64
 import re
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -135,6 +136,14 @@ def _spend(content: dict) -> list[tuple[str, str]]:
     ]
 
 
+@lru_cache(maxsize=1024)
+def _narrative_html(narrative: str) -> str:
+    """A sent narrative's HTML. Frozen versions are read again and again (the reading room, the
+    published page): the same text always gives the same HTML, so each is rendered once per
+    process."""
+    return _breakable(render_markdown(narrative))
+
+
 def document_context(*, content: dict, reference: str, sha256: str, sign_off: dict) -> dict:
     """Everything the PDF template prints, from frozen content and the sign-off record."""
     council = content.get("council", {})
@@ -147,7 +156,7 @@ def document_context(*, content: dict, reference: str, sha256: str, sign_off: di
                 "number": number,
                 "title": theme.get("title", ""),
                 "short_title": theme.get("short_title", ""),
-                "html": _breakable(render_markdown(theme.get("narrative", ""))),
+                "html": _narrative_html(theme.get("narrative", "")),
                 "kpis": [
                     _kpi(kpi, theme_number=number, index=index)
                     for index, kpi in enumerate(theme.get("kpis", []), start=1)
