@@ -80,7 +80,10 @@ def _role_field(label):
         label=label,
         choices=Membership.Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select the person’s role"},
+        error_messages={
+            "required": "Select the person’s role",
+            "invalid_choice": "Select the person’s role",
+        },
     )
 
 

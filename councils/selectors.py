@@ -61,11 +61,13 @@ def first_officer_invitations_pending() -> QuerySet[Invitation]:
 
 
 def people_events(*, council: Council | None, limit: int = 100) -> QuerySet[PeopleEvent]:
-    """The latest changes to people: the council's, or with no council the ministry panel's."""
+    """The latest changes to people: the council's, or with no council the ministry's (the
+    panel's, and what the ministry's administrators did)."""
     events = PeopleEvent.objects.select_related("actor", "council")
-    events = (
-        events.filter(council__isnull=True) if council is None else events.filter(council=council)
-    )
+    if council is None:
+        events = events.filter(Q(council__isnull=True) | Q(actor__is_staff=True))
+    else:
+        events = events.filter(council=council)
     return events.order_by("-created_at", "-pk")[:limit]
 
 

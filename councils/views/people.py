@@ -259,6 +259,8 @@ def invitation_accept(request, token):
                 return _link_problem(request, error.messages[0], GONE)
             if getattr(error, "code", None) == services.WRONG_ACCOUNT:
                 return _link_problem(request, error.messages[0], FORBIDDEN)
+            if form is None or not hasattr(error, "error_dict"):
+                return _link_problem(request, error.messages[0], WRONG_STATE)
             status = add_service_errors(form, error)
         else:
             if not request.user.is_authenticated:

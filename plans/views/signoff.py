@@ -23,8 +23,8 @@ from plans.services.signoff import (
     plan_ensure_sendable,
     plan_send_for_sign_off,
     plan_start_correction,
-    sign_off_ensure_open,
     sign_off_duty_conflict,
+    sign_off_ensure_open,
     sign_off_record_decision,
     sign_off_request_validate,
     statutory_comment_add,
@@ -158,8 +158,12 @@ def sign_off_detail(request, plan_id, number):
     duty_conflict = may_decide and sign_off_duty_conflict(sign_off=sign_off, user=request.user)
     if request.method == "POST" and duty_conflict:
         raise PermissionDenied(duty_conflict)
-    if may_decide and sign_off.is_open and not decided and not duty_conflict or (
-        request.method == "POST"
+    if (
+        may_decide
+        and sign_off.is_open
+        and not decided
+        and not duty_conflict
+        or (request.method == "POST")
     ):
         form = SignOffDecisionForm(
             request.POST if request.method == "POST" else None,
