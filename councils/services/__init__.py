@@ -52,14 +52,23 @@ def one_role_refusal(membership: Membership, *, field: str | None = None) -> Val
 
 
 @transaction.atomic
-def membership_grant(*, user: User, council: Council, role: str, title: str = "") -> Membership:
+def membership_grant(
+    *, user: User, council: Council, role: str, title: str = "", manages_people: bool = False
+) -> Membership:
     """Give a user a role in a council (idempotent for the same role); a second, different role
     in the same council is refused (one role per person per council)."""
-    existing = Membership.objects.select_for_update().filter(user=user, council=council).first()
+    existing = (
+        Membership.objects.select_for_update()
+        .select_related("user", "council")
+        .filter(user=user, council=council)
+        .first()
+    )
     if existing is not None and existing.role != role:
         raise one_role_refusal(existing)
     membership, _ = Membership.objects.update_or_create(
-        user=user, council=council, defaults={"role": role, "title": title}
+        user=user,
+        council=council,
+        defaults={"role": role, "title": title, "manages_people": manages_people},
     )
     return membership
 
