@@ -2,7 +2,12 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Layout, Size
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 
 from councils.models import Council, Membership
 
@@ -276,6 +281,30 @@ class NewPasswordForm(SetPasswordForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            Field.text("new_password1", field_width=20),
+            Field.text("new_password2", field_width=20),
+            Button("save", "Change password"),
+        )
+
+
+class ChangePasswordForm(NewPasswordForm, PasswordChangeForm):
+    """Change a signed-in account's password: the current one, then the new one twice."""
+
+    old_password = forms.CharField(
+        label="Current password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your current password"},
+    )
+    error_messages = {
+        "password_mismatch": "The passwords do not match",
+        "password_incorrect": "Your current password is not correct",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.text("old_password", field_width=20),
             Field.text("new_password1", field_width=20),
             Field.text("new_password2", field_width=20),
             Button("save", "Change password"),

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, reverse_lazy
 
-from councils.forms import NewPasswordForm, PasswordResetRequestForm
+from councils.forms import ChangePasswordForm, NewPasswordForm, PasswordResetRequestForm
 from councils.views import people
 
 app_name = "councils"
@@ -31,6 +31,23 @@ urlpatterns = [
         name="invitation_revoke",
     ),
     path("invitations/accept/<str:token>/", people.invitation_accept, name="invitation_accept"),
+    # Changing the password keeps this session (update_session_auth_hash) and ends the others.
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=ChangePasswordForm,
+            template_name="councils/password/change.html",
+            success_url=reverse_lazy("councils:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "account/password/changed/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="councils/password/change_done.html"
+        ),
+        name="password_change_done",
+    ),
     # Password reset: the same answer whether or not the address has an account.
     path(
         "password-reset/",

@@ -118,3 +118,39 @@ def test_an_unknown_address_changes_nothing(client, person, django_user_model):
     assert response.redirect_chain == [("/password-reset/sent/", 302)]
     assert OutboxMessage.objects.count() == 0
     assert list(django_user_model.objects.values_list("email", flat=True)) == [person.email]
+
+
+def test_changing_the_password_keeps_this_session_and_ends_the_others(client, person):
+    elsewhere = type(client)()
+    elsewhere.force_login(person)
+    client.force_login(person)
+    page = client.get("/account/password/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert html.count('autocomplete="new-password"') == 2
+    assert 'autocomplete="current-password"' in html
+    wrong = client.post(
+        "/account/password/",
+        {"old_password": "nope", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert wrong.status_code == 200
+    assert wrong.context["form"].errors == {
+        "old_password": ["Your current password is not correct"]
+    }
+    response = client.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+    assert (response.status_code, response["Location"]) == (302, "/account/password/changed/")
+    person.refresh_from_db()
+    assert person.check_password(NEW_PASSWORD)
+    assert client.get("/").status_code == 200
+    assert elsewhere.get("/")["Location"] == "/sign-in/?next=/"
+
+
+def test_the_password_change_page_needs_a_signed_in_user(client, db):
+    response = client.get("/account/password/")
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/sign-in/?next=/account/password/",
+    )

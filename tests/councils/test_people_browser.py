@@ -116,6 +116,9 @@ def test_the_ministry_invites_adurs_first_officer_who_invites_the_councils_peopl
     councillor_page.goto(link)
     expect(councillor_page.get_by_test_id("refusal")).to_contain_text("already been used")
     check_page(councillor_page, "invitation-used")
+    councillor_page.get_by_role("link", name="Change password").click()
+    expect(councillor_page.locator("h1")).to_have_text("Change your password")
+    check_page(councillor_page, "password-change")
 
     officer_page.reload()
     expect(officer_page.get_by_test_id("person")).to_have_count(2)
