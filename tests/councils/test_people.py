@@ -228,3 +228,11 @@ def test_the_ministry_page_invites_first_officers_and_panel_members(
 def test_the_ministry_home_page_links_to_people(client, ministry_admin):
     client.force_login(ministry_admin)
     assert "/people/" in client.get("/").content.decode()
+
+
+def test_the_database_keeps_manages_people_to_officers(council):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MembershipFactory(council=council, role="councillor", manages_people=True)
+    assert Membership.objects.filter(council=council).count() == 0
