@@ -167,6 +167,58 @@ def panel_note_scope(user) -> Q:
     return Q(Exists(sent))
 
 
+# --- People: the council's people managers and the ministry's administrators ----------------
+# An officer with "manages people" invites, removes and changes the roles of the council's
+# people; a ministry administrator (is_staff) invites a council's first officer and the panel.
+
+
+def managed_council_ids(user) -> set[int]:
+    """Ids of the councils whose people the user manages, cached on the user for the request."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    cache = getattr(user, "_managed_council_ids", None)
+    if cache is None:
+        cache = set(
+            Membership.objects.filter(
+                user=user, role=Role.OFFICER, manages_people=True
+            ).values_list("council_id", flat=True)
+        )
+        user._managed_council_ids = cache
+    return cache
+
+
+def is_ministry_admin(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.is_staff)
+
+
+def _may_manage_people(user, obj) -> bool:
+    """An officer who manages people in the council (the object is the council, a membership
+    or an invitation of it)."""
+    return _council_of(obj) in managed_council_ids(user)
+
+
+def people_council_scope(user) -> Q:
+    """Filter on Council: the councils whose People page the user may reach at all (their own;
+    `people_manage` then decides, so a member who does not manage people gets 403, anyone else
+    404)."""
+    return Q(pk__in=council_ids_for(user))
+
+
+def _may_manage_invitation(user, invitation) -> bool:
+    """The ministry's administrators manage every invitation; a council's people managers
+    manage that council's invitations."""
+    if is_ministry_admin(user):
+        return True
+    return invitation.council_id is not None and _may_manage_people(user, invitation)
+
+
+def invitation_scope(user) -> Q:
+    """Filter on Invitation matching `invitation_manage`."""
+    if is_ministry_admin(user):
+        return Q()
+    return Q(council_id__in=managed_council_ids(user))
+
+
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
 
 RULES: dict[str, Callable] = {
@@ -195,6 +247,11 @@ RULES: dict[str, Callable] = {
     "panel_export_download": lambda user, export: (
         is_panel(user) and export.requested_by_id == user.pk
     ),
+    # People (the object is the council, or a membership or invitation of it)
+    "people_manage": _may_manage_people,
+    "invitation_manage": _may_manage_invitation,
+    # The ministry's People page: first officers and panel members (the object is None)
+    "ministry_people_manage": lambda user, obj: is_ministry_admin(user),
 }
 
 

@@ -77,6 +77,7 @@ def outbox_record(
 
 
 def _handlers() -> dict[str, Callable[..., object]]:
+    from councils.services.people import invitation_email_send, password_reset_email_send
     from plans.services.notices import (
         reminder_send,
         submission_send_failure_notice,
@@ -89,6 +90,8 @@ def _handlers() -> dict[str, Callable[..., object]]:
         Kind.SUBMISSION_RECEIPT: submission_send_receipt,
         Kind.SUBMISSION_FAILURE_NOTICE: submission_send_failure_notice,
         Kind.DEADLINE_REMINDER: reminder_send,
+        Kind.INVITATION_EMAIL: invitation_email_send,
+        Kind.PASSWORD_RESET_EMAIL: password_reset_email_send,
     }
 
 

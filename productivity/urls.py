@@ -25,6 +25,7 @@ urlpatterns = [
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
+    path("", include("councils.urls")),
     path("", include("plans.urls")),
     path("admin/", admin.site.urls),
 ]

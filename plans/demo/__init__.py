@@ -87,7 +87,7 @@ def demo_seed() -> list[tuple[str, str]]:
     _open_round()
     accounts = []
     admin = _user("admin@example.gov.uk", "Portal Administrator", is_staff=True, is_superuser=True)
-    accounts.append(("Portal administrator (Django admin)", admin.email))
+    accounts.append(("Ministry administrator (People page, Django admin)", admin.email))
     panel = _user("panel@example.gov.uk", "Priya Panel", is_panel_member=True)
     accounts.append(("Ministry panel member", panel.email))
     for gss_code, slug in DEMO_COUNCILS.items():
@@ -107,8 +107,13 @@ def demo_seed() -> list[tuple[str, str]]:
         users = {}
         for role, local, name, title in people:
             user = _user(f"{local}@{slug}.example.gov.uk", f"{name} ({council.nice_name})")
-            membership_grant(user=user, council=council, role=role, title=title)
-            accounts.append((f"{council.nice_name}: {title}", user.email))
+            # The first officer manages the council's people (the People page).
+            manages_people = local == "officer"
+            membership_grant(
+                user=user, council=council, role=role, title=title, manages_people=manages_people
+            )
+            label = f"{title}, manages people" if manages_people else title
+            accounts.append((f"{council.nice_name}: {label}", user.email))
             users[local] = user
         plan = _demo_plan(council=council, round_=round_2024, officer=users["officer"], slug=slug)
         if slug in AWAITING_SIGN_OFF + APPROVED_UNDER_URGENCY:

@@ -6,6 +6,8 @@ class OutboxKind(models.TextChoices):
     SUBMISSION_RECEIPT = "submission_receipt", "Receipt to the council"
     SUBMISSION_FAILURE_NOTICE = "submission_failure_notice", "Failure notice to the council"
     DEADLINE_REMINDER = "deadline_reminder", "Deadline reminder"
+    INVITATION_EMAIL = "invitation_email", "Invitation"
+    PASSWORD_RESET_EMAIL = "password_reset_email", "Password reset link"
 
 
 class OutboxStatus(models.TextChoices):

@@ -275,6 +275,24 @@ def sign_off_request_validate(
 
 # --- Councillors' decisions --------------------------------------------------------------------
 
+SEPARATION_OF_DUTIES = "separation_of_duties"
+
+
+def sign_off_duty_conflict(*, sign_off: SignOffRequest, user: User) -> str | None:
+    """Why this person may not decide on this version (separation of duties), or None: nobody
+    decides on a version they sent for sign-off or whose council decision they recorded."""
+    if sign_off.sent_by_id == user.pk:
+        return (
+            "You sent this version for sign-off, so you cannot decide on it. Another "
+            "councillor must approve it"
+        )
+    if DecisionRecord.objects.filter(version_id=sign_off.version_id, recorded_by=user).exists():
+        return (
+            "You recorded the council’s decision on this version, so you cannot decide on it. "
+            "Another councillor must approve it"
+        )
+    return None
+
 
 @transaction.atomic
 def sign_off_record_decision(
@@ -303,6 +321,9 @@ def sign_off_record_decision(
         )
     if SignOffDecision.objects.filter(request=sign_off, councillor=user).exists():
         raise invalid_transition("You have already made your decision on this version")
+    conflict = sign_off_duty_conflict(sign_off=sign_off, user=user)
+    if conflict:
+        raise ValidationError(conflict, code=SEPARATION_OF_DUTIES)
     comment = normalise_text(comment)
     errors = {}
     if outcome == SignOffDecision.Outcome.APPROVE:
@@ -484,6 +505,12 @@ def decision_record_save(
     plan, sign_off = _lock_sign_off(sign_off_id)
     permissions.require(user, "plan_record_decision", plan)
     sign_off_ensure_open(sign_off, to="record_decision")
+    if sign_off.decisions.filter(councillor=user).exists():
+        raise ValidationError(
+            "You decided on this version as a councillor, so you cannot record the council’s "
+            "decision on it. Another officer must",
+            code=SEPARATION_OF_DUTIES,
+        )
     errors = {}
     if route not in DecisionRoute.values:
         errors["route"] = ValidationError("Select how the council decided", code="invalid_choice")

@@ -30,6 +30,7 @@ def council_detail(request, gss_code):
             "council": council,
             "rounds": selectors.rounds_with_plans_for_council(council=council),
             "can_start": permissions.can(request.user, "plan_start", council),
+            "can_manage_people": permissions.can(request.user, "people_manage", council),
         },
     )
 

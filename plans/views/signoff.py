@@ -1,7 +1,7 @@
 """Pages for sign-off: officers send a version, councillors decide, everyone sees the timeline."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
@@ -23,6 +23,7 @@ from plans.services.signoff import (
     plan_ensure_sendable,
     plan_send_for_sign_off,
     plan_start_correction,
+    sign_off_duty_conflict,
     sign_off_ensure_open,
     sign_off_record_decision,
     sign_off_request_validate,
@@ -154,7 +155,16 @@ def sign_off_detail(request, plan_id, number):
         except ValidationError as refusal:
             return _refused(request, plan, refusal)
     may_decide = permissions.can(request.user, "sign_off_decide", sign_off)
-    if may_decide and sign_off.is_open and not decided or request.method == "POST":
+    duty_conflict = may_decide and sign_off_duty_conflict(sign_off=sign_off, user=request.user)
+    if request.method == "POST" and duty_conflict:
+        raise PermissionDenied(duty_conflict)
+    if (
+        may_decide
+        and sign_off.is_open
+        and not decided
+        and not duty_conflict
+        or (request.method == "POST")
+    ):
         form = SignOffDecisionForm(
             request.POST if request.method == "POST" else None,
             council_name=plan.council.name,
@@ -192,6 +202,7 @@ def sign_off_detail(request, plan_id, number):
         "statutory_comments": list(selectors.statutory_comments_for_version(version)),
         "decision_record": selectors.decision_record_for_version(version),
         "decided": decided,
+        "duty_conflict": sign_off.is_open and not decided and duty_conflict,
         "form": form,
         "can_comment": sign_off.is_open
         and permissions.can(request.user, "statutory_comment", plan),

@@ -1,6 +1,7 @@
 import csv
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,11 +31,44 @@ def councils_load(*, path: Path = COUNCILS_CSV) -> tuple[int, int]:
     return created, updated
 
 
+ONE_ROLE_MESSAGE = (
+    "{name} is already {role} at {council}. One person cannot hold two roles in the same "
+    "council: an officer who sends a plan must not also approve it as a councillor"
+)
+
+
+def one_role_refusal(membership: Membership, *, field: str | None = None) -> ValidationError:
+    """The refusal for a second role in one council (separation of duties)."""
+    error = ValidationError(
+        ONE_ROLE_MESSAGE.format(
+            name=membership.user.full_name or membership.user.email,
+            role=f"{'an' if membership.role == Membership.Role.OFFICER else 'a'} "
+            f"{membership.get_role_display().lower()}",
+            council=membership.council.name,
+        ),
+        code="one_role_per_council",
+    )
+    return ValidationError({field: error}) if field else error
+
+
 @transaction.atomic
-def membership_grant(*, user: User, council: Council, role: str, title: str = "") -> Membership:
-    """Give a user a role in a council (idempotent)."""
+def membership_grant(
+    *, user: User, council: Council, role: str, title: str = "", manages_people: bool = False
+) -> Membership:
+    """Give a user a role in a council (idempotent for the same role); a second, different role
+    in the same council is refused (one role per person per council)."""
+    existing = (
+        Membership.objects.select_for_update()
+        .select_related("user", "council")
+        .filter(user=user, council=council)
+        .first()
+    )
+    if existing is not None and existing.role != role:
+        raise one_role_refusal(existing)
     membership, _ = Membership.objects.update_or_create(
-        user=user, council=council, role=role, defaults={"title": title}
+        user=user,
+        council=council,
+        defaults={"role": role, "title": title, "manages_people": manages_people},
     )
     return membership
 

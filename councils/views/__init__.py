@@ -23,5 +23,6 @@ def home(request):
             "councils": councils,
             "sign_offs": awaiting,
             "is_panel": permissions.is_panel(request.user),
+            "is_ministry_admin": permissions.is_ministry_admin(request.user),
         },
     )
