@@ -167,6 +167,32 @@ def panel_note_scope(user) -> Q:
     return Q(Exists(sent))
 
 
+# --- The panel's codebook and coding ---------------------------------------------------------
+# Every panel member codes passages, writes memos and reads the codebook, the matrix and the
+# quotes. Only a panel lead curates the codebook (adds, changes, merges and retires codes). A
+# ministry administrator who is also on the panel may curate it too (they run the panel); an
+# administrator who is not on the panel has no part in the panel's analysis at all.
+
+
+def is_panel_lead(user) -> bool:
+    return is_panel(user) and bool(user.is_panel_lead or user.is_staff)
+
+
+def code_scope(user) -> Q:
+    """Filter on Code: every round's codebook, for the panel only."""
+    return Q() if is_panel(user) else Q(pk__in=[])
+
+
+def extract_scope(user) -> Q:
+    """Filter on CodedExtract: for the panel, extracts of versions sent to the ministry."""
+    if not is_panel(user):
+        return Q(pk__in=[])
+    sent = Submission.objects.filter(
+        panel_submission_scope(user), version_id=OuterRef("version_id")
+    )
+    return Q(Exists(sent))
+
+
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
 
 RULES: dict[str, Callable] = {
@@ -195,6 +221,12 @@ RULES: dict[str, Callable] = {
     "panel_export_download": lambda user, export: (
         is_panel(user) and export.requested_by_id == user.pk
     ),
+    # The codebook (the object is the round, or a code)
+    "codebook_view": lambda user, obj: is_panel(user),
+    "codebook_manage": lambda user, obj: is_panel_lead(user),
+    "code_memo_edit": lambda user, code: is_panel(user),
+    # Coding a submitted plan's passage (the object is the plan)
+    "extract_code": _panel_may_read_plan,
 }
 
 

@@ -135,6 +135,11 @@ def _spend(content: dict) -> list[tuple[str, str]]:
     ]
 
 
+def narrative_html(text: str) -> str:
+    """A theme's narrative as the reader and the printed plan show it (sanitised HTML)."""
+    return _breakable(render_markdown(text))
+
+
 def document_context(*, content: dict, reference: str, sha256: str, sign_off: dict) -> dict:
     """Everything the PDF template prints, from frozen content and the sign-off record."""
     council = content.get("council", {})
@@ -147,7 +152,7 @@ def document_context(*, content: dict, reference: str, sha256: str, sign_off: di
                 "number": number,
                 "title": theme.get("title", ""),
                 "short_title": theme.get("short_title", ""),
-                "html": _breakable(render_markdown(theme.get("narrative", ""))),
+                "html": narrative_html(theme.get("narrative", "")),
                 "kpis": [
                     _kpi(kpi, theme_number=number, index=index)
                     for index, kpi in enumerate(theme.get("kpis", []), start=1)
