@@ -592,3 +592,29 @@ def test_councils_and_the_public_never_see_codes_extracts_or_memos(client, world
     # No coding event is on the plan's record (its council's timeline).
     assert not AuditEvent.objects.filter(plan=plan, action__startswith="code").exists()
     assert not AuditEvent.objects.filter(plan=plan, action__startswith="extract").exists()
+
+
+def test_a_round_created_in_the_admin_starts_with_the_codebook(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    response = client.post(
+        reverse("admin:plans_round_add"),
+        {
+            "name": "Progress 2030",
+            "slug": "progress-2030",
+            "opens_at_0": "2030-01-01",
+            "opens_at_1": "09:00:00",
+            "deadline_0": "2030-07-19",
+            "deadline_1": "23:59:00",
+            "ministry_email": "plans@example.gov.uk",
+            "expected_pages_min": 3,
+            "expected_pages_max": 4,
+            "themes-TOTAL_FORMS": 1,
+            "themes-INITIAL_FORMS": 0,
+            "themes-0-number": 1,
+            "themes-0-title": "How you will share services",
+            "themes-0-short_title": "Sharing services",
+        },
+    )
+    assert response.status_code == 302
+    names = set(Code.objects.filter(round__slug="progress-2030").values_list("name", flat=True))
+    assert {"Sharing services", "Housing", "Regulation", "Barriers to productivity"} <= names
