@@ -98,9 +98,7 @@ def test_code_a_paragraph_then_read_the_matrix_without_javascript(
     cell = rows.nth(0).locator(f'a[href*="council={ashdown}"][href*="cell_code={housing.pk}"]')
     expect(cell).to_have_text("1 passage")
     cell.click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Housing: Ashdown District Council"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Housing: Ashdown District Council")
     expect(page.get_by_test_id("quote")).to_have_count(1)
     expect(page.get_by_test_id("quote")).to_contain_text("1.1 Ashdown shares services")
     check_page(page, "quotes-no-js")
