@@ -36,6 +36,7 @@ class CodeForm(forms.Form):
         coerce=int,
         empty_value=None,
         help_text="Codes have two levels: a code under a parent cannot have codes under it.",
+        error_messages={"invalid_choice": "Choose a top-level code from the list, or none"},
     )
 
     def __init__(self, *args, parents: list[CodeGroup], submit: str, **kwargs):
@@ -58,7 +59,10 @@ class CodeMergeForm(forms.Form):
         label="Merge into",
         coerce=int,
         help_text="Every passage coded with this code gets the code you choose instead.",
-        error_messages={"required": "Choose the code to merge into"},
+        error_messages={
+            "required": "Choose the code to merge into",
+            "invalid_choice": "Choose the code to merge into from the list",
+        },
     )
 
     def __init__(self, *args, codes: list[CodeGroup], exclude: int, **kwargs):

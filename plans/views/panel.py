@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -308,9 +308,9 @@ def _with_coding_controls(request, round_, plan, version, html, extracts) -> str
     (and the character ranges the coding script measures in it) stays the version's own."""
     code_url = reverse("plans:panel_code_passage", args=[round_.slug, plan.council.gss_code])
     code_url += f"?version={version.number}&anchor="
+    template = get_template("plans/panel/_paragraph_coding.html")
     snippets = {
-        anchor: render_to_string(
-            "plans/panel/_paragraph_coding.html",
+        anchor: template.render(
             {
                 "round": round_,
                 "plan": plan,

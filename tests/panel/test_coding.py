@@ -291,16 +291,19 @@ def test_codes_have_two_levels_only(round_):
     assert Code.objects.get(pk=barriers.pk).parent_id is None
 
 
-def test_the_add_form_shows_the_two_level_error_next_to_the_field(client, round_):
+def test_the_add_form_offers_only_top_level_codes_as_parents(client, round_):
     client.force_login(lead())
     housing = named(round_, "Housing")
     response = client.post(
         reverse("plans:panel_code_add", args=[round_.slug]),
         {"name": "Temporary accommodation", "definition": "D.", "parent": housing.pk},
     )
-    # A child is not offered as a parent at all: the choice is refused by the form.
+    # A child is not offered as a parent at all: the choice is refused by the form, next to
+    # the field, and what was typed stays.
     assert response.status_code == 200
-    assert "Temporary accommodation" in response.content.decode()
+    page = response.content.decode()
+    assert page.count("Choose a top-level code from the list, or none") == 2  # summary + field
+    assert 'value="Temporary accommodation"' in page
     assert not Code.objects.filter(name="Temporary accommodation").exists()
 
 
