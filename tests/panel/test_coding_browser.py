@@ -143,3 +143,60 @@ def test_code_a_selected_span_with_javascript(page, check_page, sign_in, round_,
     extract = CodedExtract.objects.get()
     assert (extract.start, extract.end, extract.quote) == (4, 18, "Ashdown shares")
     assert list(extract.codes.values_list("name", flat=True)) == ["Regulation"]
+
+
+def test_a_panel_lead_curates_the_codebook_without_javascript(
+    page_without_js, check_page, sign_in, round_, councils
+):
+    page = page_without_js
+    lead = panel_member(full_name="Lee Lead")
+    lead.is_panel_lead = True
+    lead.save(update_fields=["is_panel_lead"])
+    sign_in(page, lead)
+    page.get_by_test_id("panel-nav").get_by_role("link", name="Codebook").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Codebook")
+    check_page(page, "codebook-no-js")
+
+    # Add a code under a parent; a name already in the codebook is refused, the text kept.
+    page.get_by_role("link", name="Add a code").click()
+    page.get_by_label("Name").fill("Housing")
+    page.get_by_label("Definition").fill("Plans that share back-office services.")
+    page.get_by_role("button", name="Add code").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("already in the codebook")
+    expect(page.get_by_label("Definition")).to_have_value("Plans that share back-office services.")
+    check_page(page, "code-add-error-no-js")
+    page.get_by_label("Name").fill("Shared services")
+    page.get_by_label("Parent code (optional)").select_option(label="Issues raised in 2024")
+    page.get_by_role("button", name="Add code").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shared services")
+    check_page(page, "code-no-js")
+
+    # A memo, then a second text: the first is kept.
+    page.get_by_role("link", name=re.compile("Write a memo")).click()
+    check_page(page, "code-memo-no-js")
+    page.get_by_label("Memo").fill("First thoughts")
+    page.get_by_role("button", name="Save memo").click()
+    page.get_by_role("link", name=re.compile("Change the memo")).click()
+    page.get_by_label("Memo").fill("Second thoughts")
+    page.get_by_role("button", name="Save memo").click()
+    expect(page.get_by_test_id("memo")).to_contain_text("Second thoughts")
+    expect(page.get_by_test_id("memo-history")).to_contain_text("First thoughts")
+
+    # Merge it into Regulation; it is retired and says where it went.
+    page.get_by_role("link", name=re.compile("Merge into another code")).click()
+    check_page(page, "code-merge-no-js")
+    page.get_by_label("Merge into").select_option(label="Issues raised in 2024 › Regulation")
+    page.get_by_role("button", name="Merge codes").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Regulation")
+    shared = Code.objects.get(round=round_, name="Shared services")
+    assert shared.merged_into.name == "Regulation"
+
+    # Retire Housing: it leaves the codebook's active list.
+    page.goto(f"/panel/{round_.slug}/codebook/")
+    page.get_by_role("link", name="Housing", exact=True).click()
+    page.get_by_role("link", name=re.compile("Retire this code")).click()
+    check_page(page, "code-retire-no-js")
+    page.get_by_role("button", name="Retire the code").click()
+    expect(page.get_by_test_id("retired-codes")).to_contain_text("Housing")
+    expect(page.get_by_test_id("codebook").get_by_role("link", name="Housing")).to_have_count(0)
+    check_page(page, "codebook-retired-no-js")
