@@ -221,8 +221,7 @@ RULES: dict[str, Callable] = {
     "panel_export_download": lambda user, export: (
         is_panel(user) and export.requested_by_id == user.pk
     ),
-    # The codebook (the object is the round, or a code)
-    "codebook_view": lambda user, obj: is_panel(user),
+    # The codebook (the object is the round, or a code); every panel member reads it.
     "codebook_manage": lambda user, obj: is_panel_lead(user),
     "code_memo_edit": lambda user, code: is_panel(user),
     # Coding a submitted plan's passage (the object is the plan)

@@ -430,6 +430,8 @@ def panel_quotes(request, round_slug):
             "council": council,
             "extracts": extracts,
             "matrix_url": f"{matrix_url}?{urlencode(params)}" if params else matrix_url,
+            "csv_url": reverse("plans:panel_quotes_csv", args=[round_.slug])
+            + (f"?{request.GET.urlencode()}" if request.GET else ""),
         },
     )
 

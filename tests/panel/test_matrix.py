@@ -200,6 +200,13 @@ def test_matrix_page_links_each_cell_to_its_quotes_and_the_quotes_to_the_paragra
     plan_url = reverse("plans:panel_plan", args=[round_.slug, coded["alpha"].council.gss_code])
     assert f'href="{plan_url}?version=1#{FIRST}"' in text
     assert f'href="{plan_url}?version=1#{SECOND}"' in text
+    # The cell's quotes as CSV: the same two passages, with their code.
+    csv_url = reverse("plans:panel_quotes_csv", args=[round_.slug]) + cell[cell.index("?") :]
+    assert f'href="{csv_url}"' in text
+    rows = list(
+        csv.reader(io.StringIO(panel_client.get(csv_url.replace("&amp;", "&")).content.decode()))
+    )
+    assert [(row[0], row[1]) for row in rows[1:]] == [("Housing", "Alpha District Council")] * 2
     # The paragraph the link points at carries that anchor.
     reading = panel_client.get(plan_url, {"version": 1}).content.decode()
     assert f'id="{FIRST}"' in reading
