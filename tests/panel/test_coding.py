@@ -644,3 +644,27 @@ def test_a_round_created_in_the_admin_starts_with_the_codebook(client):
     assert response.status_code == 302
     names = set(Code.objects.filter(round__slug="progress-2030").values_list("name", flat=True))
     assert {"Sharing services", "Housing", "Regulation", "Barriers to productivity"} <= names
+
+
+def test_an_administrator_makes_a_panel_member_a_lead_in_the_admin(client):
+    member = panel_member(email="member@example.gov.uk", full_name="Mo Member")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:councils_user_change", args=[member.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert 'name="is_panel_lead"' in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "email": member.email,
+            "full_name": member.full_name,
+            "is_panel_member": "on",
+            "is_panel_lead": "on",
+            "is_active": "on",
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.is_panel_member, member.is_panel_lead) == (True, True)
