@@ -269,9 +269,11 @@ class Migration(migrations.Migration):
                 fields=("extract", "code"), name="extract_code_once"
             ),
         ),
-        migrations.AddIndex(
+        migrations.AddConstraint(
             model_name="codedextract",
-            index=models.Index(fields=["version", "anchor"], name="extract_version_anchor"),
+            constraint=models.UniqueConstraint(
+                fields=("version", "anchor", "start", "end"), name="extract_one_per_passage"
+            ),
         ),
         migrations.AddConstraint(
             model_name="codedextract",

@@ -85,8 +85,11 @@ class CodedExtract(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="extract_range_ordered"),
             models.CheckConstraint(condition=~Q(quote=""), name="extract_has_a_quote"),
+            # One extract per passage: codes given to the same words gather on it.
+            models.UniqueConstraint(
+                fields=["version", "anchor", "start", "end"], name="extract_one_per_passage"
+            ),
         ]
-        indexes = [models.Index(fields=["version", "anchor"], name="extract_version_anchor")]
 
     def __str__(self):
         return f"Extract of {self.anchor} in {self.version}"

@@ -270,23 +270,21 @@ def extract_code(
         raise ValidationError(
             {"codes": ValidationError("Choose at least one code", code="required")}
         )
-    extract = (
-        CodedExtract.objects.select_for_update()
-        .filter(version=version, anchor=anchor, start=start, end=end)
-        .first()
+    # Two panel members coding the same words at once meet on one extract (the constraint).
+    extract, _ = CodedExtract.objects.get_or_create(
+        version=version,
+        anchor=anchor,
+        start=start,
+        end=end,
+        defaults={
+            "plan": plan,
+            "theme_number": paragraph.theme_number,
+            "paragraph": paragraph.index,
+            "quote": quote,
+            "author": user,
+        },
     )
-    if extract is None:
-        extract = CodedExtract.objects.create(
-            version=version,
-            plan=plan,
-            theme_number=paragraph.theme_number,
-            anchor=anchor,
-            paragraph=paragraph.index,
-            start=start,
-            end=end,
-            quote=quote,
-            author=user,
-        )
+    extract = CodedExtract.objects.select_for_update().get(pk=extract.pk)
     present = set(ExtractCode.objects.filter(extract=extract).values_list("code_id", flat=True))
     added = [code for code in codes if code.pk not in present]
     ExtractCode.objects.bulk_create(

@@ -668,3 +668,15 @@ def test_an_administrator_makes_a_panel_member_a_lead_in_the_admin(client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.is_panel_member, member.is_panel_lead) == (True, True)
+
+
+def test_codes_given_to_the_same_words_gather_on_one_extract(round_):
+    plan = submitted_plan(council("Alpha District Council"), round_)
+    housing, regulation = named(round_, "Housing"), named(round_, "Regulation")
+    first = code_paragraph(panel_member(), plan, FIRST, housing)
+    again = code_paragraph(panel_member(), plan, FIRST, housing, regulation)
+    assert again.pk == first.pk
+    assert CodedExtract.objects.count() == 1
+    assert sorted(first.codes.values_list("name", flat=True)) == ["Housing", "Regulation"]
+    # The second coder added one code: one event for it.
+    assert AuditEvent.objects.filter(action="extract_coded").count() == 2
