@@ -13,13 +13,31 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "is_panel_member", "is_staff", "is_active"]
-    list_filter = ["is_panel_member", "is_staff", "is_active"]
+    list_display = [
+        "email",
+        "full_name",
+        "is_panel_member",
+        "is_panel_lead",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["is_panel_member", "is_panel_lead", "is_staff", "is_active"]
     search_fields = ["email", "full_name"]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password", "full_name"]}),
-        ("Roles", {"fields": ["is_panel_member", "is_staff", "is_superuser", "is_active"]}),
+        (
+            "Roles",
+            {
+                "fields": [
+                    "is_panel_member",
+                    "is_panel_lead",
+                    "is_staff",
+                    "is_superuser",
+                    "is_active",
+                ]
+            },
+        ),
     ]
     add_fieldsets = [
         (None, {"fields": ["email", "full_name", "password1", "password2"]}),

@@ -34,6 +34,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         default=False,
         help_text="Panel members read every submitted plan; they belong to no council.",
     )
+    is_panel_lead = models.BooleanField(
+        "panel lead",
+        default=False,
+        help_text="A panel member who maintains the codebook: adds, renames, merges and retires "
+        "codes. Has effect only for panel members.",
+    )
     is_staff = models.BooleanField("administrator", default=False)
     is_active = models.BooleanField("active", default=True)
     date_joined = models.DateTimeField("date joined", default=timezone.now)

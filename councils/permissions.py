@@ -217,6 +217,30 @@ def invitation_scope(user) -> Q:
     if is_ministry_admin(user):
         return Q()
     return Q(council_id__in=managed_council_ids(user))
+# --- The panel's codebook and coding ---------------------------------------------------------
+# Every panel member codes passages, writes memos and reads the codebook, the matrix and the
+# quotes. Only a panel lead curates the codebook (adds, changes, merges and retires codes). A
+# ministry administrator who is also on the panel may curate it too (they run the panel); an
+# administrator who is not on the panel has no part in the panel's analysis at all.
+
+
+def is_panel_lead(user) -> bool:
+    return is_panel(user) and bool(user.is_panel_lead or user.is_staff)
+
+
+def code_scope(user) -> Q:
+    """Filter on Code: every round's codebook, for the panel only."""
+    return Q() if is_panel(user) else Q(pk__in=[])
+
+
+def extract_scope(user) -> Q:
+    """Filter on CodedExtract: for the panel, extracts of versions sent to the ministry."""
+    if not is_panel(user):
+        return Q(pk__in=[])
+    sent = Submission.objects.filter(
+        panel_submission_scope(user), version_id=OuterRef("version_id")
+    )
+    return Q(Exists(sent))
 
 
 _ANY_ROLE = (Role.OFFICER, Role.COUNCILLOR, Role.STATUTORY_OFFICER)
@@ -252,6 +276,11 @@ RULES: dict[str, Callable] = {
     "invitation_manage": _may_manage_invitation,
     # The ministry's People page: first officers and panel members (the object is None)
     "ministry_people_manage": lambda user, obj: is_ministry_admin(user),
+    # The codebook (the object is the round, or a code); every panel member reads it.
+    "codebook_manage": lambda user, obj: is_panel_lead(user),
+    "code_memo_edit": lambda user, code: is_panel(user),
+    # Coding a submitted plan's passage (the object is the plan)
+    "extract_code": _panel_may_read_plan,
 }
 
 

@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from plans.codebook import codebook_seed
 from plans.models import (
     AuditEvent,
+    Code,
     DeadlineExtension,
     GuidingQuestion,
     Plan,
@@ -37,6 +39,13 @@ class RoundAdmin(admin.ModelAdmin):
     list_display = ["name", "opens_at", "deadline", "ministry_email"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ThemeInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:
+            # A new round starts with the standard codebook, its themes' topics included; after
+            # that the panel leads own it (saving the round again never brings codes back).
+            codebook_seed(form.instance, Code=Code, Theme=Theme)
 
 
 @admin.register(Theme)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans.views import drafting, evidence, kpis, panel, public, signoff, submission
+from plans.views import coding, drafting, evidence, kpis, panel, public, signoff, submission
 
 app_name = "plans"
 
@@ -197,4 +197,49 @@ urlpatterns += [
         panel.panel_note_edit,
         name="panel_note_edit",
     ),
+]
+
+# The panel's codebook, coding, memos, matrix and quotes
+urlpatterns += [
+    path("panel/<slug:round_slug>/codebook/", coding.panel_codebook, name="panel_codebook"),
+    path("panel/<slug:round_slug>/codebook/add/", coding.panel_code_add, name="panel_code_add"),
+    path(
+        "panel/<slug:round_slug>/codebook/<int:code_id>/",
+        coding.panel_code,
+        name="panel_code",
+    ),
+    path(
+        "panel/<slug:round_slug>/codebook/<int:code_id>/change/",
+        coding.panel_code_edit,
+        name="panel_code_edit",
+    ),
+    path(
+        "panel/<slug:round_slug>/codebook/<int:code_id>/merge/",
+        coding.panel_code_merge,
+        name="panel_code_merge",
+    ),
+    path(
+        "panel/<slug:round_slug>/codebook/<int:code_id>/retire/",
+        coding.panel_code_retire,
+        name="panel_code_retire",
+    ),
+    path(
+        "panel/<slug:round_slug>/codebook/<int:code_id>/memo/",
+        coding.panel_code_memo,
+        name="panel_code_memo",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/code/",
+        coding.panel_code_passage,
+        name="panel_code_passage",
+    ),
+    path(
+        "panel/<slug:round_slug>/councils/<str:gss_code>/extracts/<int:extract_id>/"
+        "codes/<int:code_id>/remove/",
+        coding.panel_extract_code_remove,
+        name="panel_extract_code_remove",
+    ),
+    path("panel/<slug:round_slug>/matrix/", coding.panel_matrix, name="panel_matrix"),
+    path("panel/<slug:round_slug>/quotes/", coding.panel_quotes, name="panel_quotes"),
+    path("panel/<slug:round_slug>/quotes.csv", coding.panel_quotes_csv, name="panel_quotes_csv"),
 ]

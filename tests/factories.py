@@ -2,8 +2,9 @@ import factory
 from django.utils import timezone
 
 from councils.models import Council, Membership, User
+from plans.codebook import codebook_seed
 from plans.letter_2024 import THEMES_2024
-from plans.models import GuidingQuestion, Plan, Round, Theme, ThemeSection
+from plans.models import Code, GuidingQuestion, Plan, Round, Theme, ThemeSection
 from plans.rounds import round_seed_themes
 
 PASSWORD = "correct-horse-battery-staple"
@@ -72,6 +73,7 @@ class RoundFactory(factory.django.DjangoModelFactory):
         round_seed_themes(
             self, extracted or THEMES_2024, Theme=Theme, GuidingQuestion=GuidingQuestion
         )
+        codebook_seed(self, Code=Code, Theme=Theme)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

@@ -17,10 +17,12 @@ from django.db import transaction
 
 from councils.models import Council, Membership, User
 from councils.services import membership_grant
+from plans.codebook import codebook_seed
 from plans.demo.evidence import demo_evidence_seed
 from plans.demo.narratives import NARRATIVES
 from plans.letter_2024 import THEMES_2024
 from plans.models import (
+    Code,
     DecisionRecord,
     GuidingQuestion,
     Plan,
@@ -77,6 +79,7 @@ def _open_round() -> Round:
     values = dict(OPEN_ROUND)
     round_, _ = Round.objects.update_or_create(slug=values.pop("slug"), defaults=values)
     round_seed_themes(round_, THEMES_2024, Theme=Theme, GuidingQuestion=GuidingQuestion)
+    codebook_seed(round_, Code=Code, Theme=Theme)
     return round_
 
 

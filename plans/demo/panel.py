@@ -20,6 +20,8 @@ from councils.models import Council, Membership, User
 from councils.services import membership_grant
 from plans.demo.narratives import NARRATIVES
 from plans.models import (
+    Code,
+    CodedExtract,
     DecisionRecord,
     PanelNote,
     Plan,
@@ -28,6 +30,8 @@ from plans.models import (
     Submission,
     ThemeSection,
 )
+from plans.selectors.coding import version_paragraphs
+from plans.services.coding import code_memo_save, extract_code
 from plans.services.delivery import submission_render
 from plans.services.drafting import plan_start, section_save
 from plans.services.panel import deadline_extension_grant
@@ -168,6 +172,62 @@ def _record_sent(submission: Submission, sent_at: datetime, deadline: datetime) 
     Plan.objects.filter(pk=submission.plan_id).update(status=Plan.Status.SUBMITTED)
 
 
+# Words that make the demo panel give a paragraph a code (the panel reads; this only fakes it).
+DEMO_CODING = [
+    ("Funding certainty and multi-year settlements", ("multi-year", "one-year", "settlement")),
+    ("Competitive bidding for funds", ("bidding", "competitive")),
+    ("Reporting and data burdens", ("returns", "reporting")),
+    ("Workforce and recruitment", ("recruit", "workforce", "vacanc")),
+    ("Legacy IT and data sharing", ("legacy", "data sharing", "share data")),
+    ("Housing", ("housing", "temporary accommodation", "homeless")),
+    ("Regulation", ("regulat",)),
+    ("Technology and data", ("digital", "automation", "artificial intelligence")),
+]
+DEMO_EXTRACTS_PER_PLAN = 6
+
+
+def _demo_coding(round_2024: Round, panel: User) -> None:
+    """Code a handful of paragraphs of every sent plan, so the matrix has something to show."""
+    if CodedExtract.objects.filter(plan__round=round_2024).exists():
+        return
+    codes = {
+        code.name: code for code in Code.objects.filter(round=round_2024, retired_at__isnull=True)
+    }
+    sent = (
+        Submission.objects.filter(plan__round=round_2024, status=Submission.Status.SENT)
+        .select_related("plan__council", "version")
+        .order_by("plan__council__name")
+    )
+    for submission in sent:
+        coded = 0
+        for anchor, paragraph in version_paragraphs(submission.version).items():
+            text = paragraph.text.lower()
+            chosen = [
+                codes[name]
+                for name, words in DEMO_CODING
+                if name in codes and any(word in text for word in words)
+            ]
+            if not chosen:
+                continue
+            extract_code(
+                user=panel,
+                plan=submission.plan,
+                version=submission.version,
+                anchor=anchor,
+                codes=chosen,
+            )
+            coded += 1
+            if coded == DEMO_EXTRACTS_PER_PLAN:
+                break
+    if "Housing" in codes:
+        code_memo_save(
+            user=panel,
+            code=codes["Housing"],
+            text="Temporary accommodation costs come up most in district councils' plans, "
+            "usually as a barrier the government could help remove.",
+        )
+
+
 @transaction.atomic
 def demo_panel_seed(*, round_2024: Round, admin: User) -> list[tuple[str, str]]:
     """Create (or leave as they are) the panel's demo councils, notes and second member."""
@@ -210,4 +270,7 @@ def demo_panel_seed(*, round_2024: Round, admin: User) -> list[tuple[str, str]]:
         plan = Plan.objects.filter(council__gss_code=gss_code, round=round_2024).first()
         if plan and not PanelNote.objects.filter(plan=plan, author=panel).exists():
             PanelNote.objects.create(plan=plan, author=panel, text=text)
+    # The demo panel member also curates the codebook.
+    User.objects.filter(pk=panel.pk).update(is_panel_lead=True)
+    _demo_coding(round_2024, panel)
     return [("Ministry panel member (Oflog)", oflog.email)]

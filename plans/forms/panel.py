@@ -41,6 +41,8 @@ class TrackerFilterForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    code = forms.IntegerField(label="Code", required=False, min_value=1)
+
     def __init__(self, data=None, *, regions: list[str], **kwargs):
         super().__init__(data, **kwargs)
         self.fields["region"].choices = [(region, region) for region in regions]
@@ -61,6 +63,7 @@ class TrackerFilterForm(forms.Form):
             statuses=tuple(data.get("status") or ()),
             submitted=data.get("submitted") or "",
             order=order if order in ORDERS else "name",
+            code=data.get("code"),
         )
 
 

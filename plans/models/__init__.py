@@ -1,3 +1,4 @@
+from plans.models.coding import Code, CodedExtract, CodeMemo, ExtractCode
 from plans.models.evidence import (
     KPI,
     Action,
@@ -39,8 +40,12 @@ __all__ = [
     "Action",
     "AuditEvent",
     "Barrier",
+    "Code",
+    "CodeMemo",
+    "CodedExtract",
     "DeadlineExtension",
     "DecisionRecord",
+    "ExtractCode",
     "GuidingQuestion",
     "KpiValue",
     "OutboxMessage",

@@ -87,6 +87,14 @@ class AuditAction(models.TextChoices):
         "deadline_extension_removed",
         "Deadline extension removed: the round's deadline applies",
     )
+    # The panel's codebook and coding (recorded without a plan: councils never see them).
+    CODE_ADDED = "code_added", "Code added to the codebook"
+    CODE_CHANGED = "code_changed", "Code renamed or its definition changed"
+    CODE_MERGED = "code_merged", "Code merged into another"
+    CODE_RETIRED = "code_retired", "Code retired"
+    CODE_MEMO_CHANGED = "code_memo_changed", "Code memo changed"
+    EXTRACT_CODED = "extract_coded", "Passage coded"
+    EXTRACT_CODE_REMOVED = "extract_code_removed", "Code removed from a passage"
 
 
 class AuditEvent(models.Model):

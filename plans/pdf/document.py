@@ -137,11 +137,11 @@ def _spend(content: dict) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=1024)
-def _narrative_html(narrative: str) -> str:
-    """A sent narrative's HTML. Frozen versions are read again and again (the reading room, the
-    published page): the same text always gives the same HTML, so each is rendered once per
-    process."""
-    return _breakable(render_markdown(narrative))
+def narrative_html(text: str) -> str:
+    """A theme's narrative as the reader and the printed plan show it (sanitised HTML). Frozen
+    versions are read again and again (the reading room, the published page, coding): the same
+    text always gives the same HTML, so each is rendered once per process."""
+    return _breakable(render_markdown(text))
 
 
 def document_context(*, content: dict, reference: str, sha256: str, sign_off: dict) -> dict:
@@ -156,7 +156,7 @@ def document_context(*, content: dict, reference: str, sha256: str, sign_off: di
                 "number": number,
                 "title": theme.get("title", ""),
                 "short_title": theme.get("short_title", ""),
-                "html": _narrative_html(theme.get("narrative", "")),
+                "html": narrative_html(theme.get("narrative", "")),
                 "kpis": [
                     _kpi(kpi, theme_number=number, index=index)
                     for index, kpi in enumerate(theme.get("kpis", []), start=1)

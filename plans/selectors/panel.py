@@ -35,6 +35,8 @@ from councils import permissions
 from councils.models import Council
 from plans.deadlines import council_deadline, with_council_deadline
 from plans.models import (
+    CodedExtract,
+    ExtractCode,
     PanelExport,
     PanelNote,
     PanelReadMarker,
@@ -59,6 +61,7 @@ class TrackerFilters:
     statuses: tuple[str, ...] = ()
     submitted: str = ""  # "yes", "no" or "" for either
     order: str = "name"
+    code: int | None = None  # councils with at least one extract of this code
 
     def params(self) -> list[tuple[str, str]]:
         """The filters as GET parameters, in a fixed order (so equal states share one URL)."""
@@ -68,6 +71,7 @@ class TrackerFilters:
         pairs += [("status", status) for status in self.statuses]
         pairs += [("submitted", self.submitted)] if self.submitted else []
         pairs += [("order", self.order)] if self.order != "name" else []
+        pairs += [("code", str(self.code))] if self.code is not None else []
         return pairs
 
     @property
@@ -82,6 +86,7 @@ class TrackerFilters:
             "statuses": list(self.statuses),
             "submitted": self.submitted,
             "order": self.order,
+            "code": self.code,
         }
 
     @classmethod
@@ -93,11 +98,19 @@ class TrackerFilters:
             statuses=tuple(data.get("statuses", ())),
             submitted=data.get("submitted", ""),
             order=data.get("order", "name"),
+            code=data.get("code"),
         )
 
     @property
     def is_filtered(self) -> bool:
-        return bool(self.q or self.tiers or self.regions or self.statuses or self.submitted)
+        return bool(
+            self.q
+            or self.tiers
+            or self.regions
+            or self.statuses
+            or self.submitted
+            or self.code is not None
+        )
 
 
 def panel_current_round(user) -> Round | None:
@@ -188,6 +201,13 @@ def tracker_councils(*, user, round: Round, filters: TrackerFilters) -> QuerySet
         councils = councils.filter(first_sent_at__isnull=False)
     elif filters.submitted == "no":
         councils = councils.filter(first_sent_at__isnull=True)
+    if filters.code is not None:
+        coded = ExtractCode.objects.filter(
+            code_id=filters.code,
+            extract__plan_id=OuterRef("round_plan__id"),
+            extract__in=CodedExtract.objects.filter(permissions.extract_scope(user)),
+        )
+        councils = councils.filter(Exists(coded))
     # Alphabetical or by region: never by a figure.
     return councils.order_by(*ORDERS.get(filters.order, ORDERS["name"]))
 

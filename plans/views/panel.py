@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,7 +25,9 @@ from councils.models import Council
 from plans.diff import diff_contents
 from plans.forms.panel import PanelNoteForm, TrackerFilterForm
 from plans.models import PanelExport, TrackerStatus
+from plans.paragraphs import insert_after_blocks, paragraphs
 from plans.pdf.document import document_context
+from plans.selectors import coding as coding_selectors
 from plans.selectors import panel as selectors
 from plans.services import panel as services
 from plans.templatetags.govuk import govuk_date
@@ -68,6 +70,7 @@ def _removal_links(filters) -> list[tuple[str, str, str]]:
         "region": lambda value: value,
         "status": lambda value: TrackerStatus(value).label,
         "submitted": lambda value: "Submitted" if value == "yes" else "Not submitted yet",
+        "code": lambda value: coding_selectors.code_name(code_id=int(value)),
     }
     categories = {
         "q": "Search",
@@ -75,6 +78,7 @@ def _removal_links(filters) -> list[tuple[str, str, str]]:
         "region": "Region",
         "status": "Status",
         "submitted": "Submitted",
+        "code": "Coded with",
     }
     links = []
     for index, (key, value) in enumerate(params):
@@ -344,6 +348,31 @@ def _version_number(request) -> int | None:
         return None
 
 
+def _with_coding_controls(request, round_, plan, version, html, extracts) -> str:
+    """After each paragraph: its coded extracts (codes as tags, each removable) and a "Code this
+    paragraph" link. They go after the paragraph's block, outside it, so the paragraph's text
+    (and the character ranges the coding script measures in it) stays the version's own."""
+    code_url = reverse("plans:panel_code_passage", args=[round_.slug, plan.council.gss_code])
+    code_url += f"?version={version.number}&anchor="
+    template = get_template("plans/panel/_paragraph_coding.html")
+    snippets = {
+        anchor: template.render(
+            {
+                "round": round_,
+                "plan": plan,
+                "version": version,
+                "paragraph": paragraph,
+                "extracts": extracts.get(anchor, []),
+                "code_url": code_url + anchor,
+            },
+            request=request,
+        )
+        for anchor, paragraph in paragraphs(html).items()
+        if paragraph.text.strip()
+    }
+    return mark_safe(insert_after_blocks(html, snippets))  # noqa: S308 (sanitised and escaped)
+
+
 def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
     version = selectors.panel_version_content(submission=submission)
     document = document_context(
@@ -352,10 +381,12 @@ def _reading_context(request, round_, plan, submissions, submission, filters) ->
         sha256=version.sha256,
         sign_off=selectors.panel_sign_off_record(version),
     )
+    extracts = coding_selectors.version_extracts(user=request.user, version=version)
     for theme in document["themes"]:
-        theme["html"] = selectors.with_paragraph_anchors(
-            theme["html"], prefix=f"theme-{theme['number']}-p"
+        html = selectors.with_paragraph_anchors(
+            theme["html"], prefix=coding_selectors.theme_anchor_prefix(theme["number"])
         )
+        theme["html"] = _with_coding_controls(request, round_, plan, version, html, extracts)
     previous, following, position, total = selectors.tracker_neighbours(
         user=request.user, round=round_, filters=filters, gss_code=plan.council.gss_code
     )

@@ -8,7 +8,15 @@ from django.urls import reverse
 from councils.models import User
 from plans.demo import demo_seed
 from plans.demo import panel as demo_panel
-from plans.models import DeadlineExtension, PanelNote, Round, Submission
+from plans.models import (
+    CodedExtract,
+    CodeMemo,
+    DeadlineExtension,
+    PanelNote,
+    Round,
+    Submission,
+)
+from plans.selectors.coding import coding_matrix
 from plans.selectors.panel import TrackerFilters, tracker_councils, tracker_counts
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +67,28 @@ def test_demo_panel_account_lands_on_the_2024_tracker(client, seeded):
 
 def test_demo_panel_seed_second_run_changes_nothing(seeded):
     admin = User.objects.get(email="admin@example.gov.uk")
-    before = (Submission.objects.count(), PanelNote.objects.count(), User.objects.count())
+
+    def counts():
+        return (
+            Submission.objects.count(),
+            PanelNote.objects.count(),
+            User.objects.count(),
+            CodedExtract.objects.count(),
+            CodeMemo.objects.count(),
+        )
+
+    before = counts()
     demo_panel.demo_panel_seed(round_2024=seeded, admin=admin)
-    assert (Submission.objects.count(), PanelNote.objects.count(), User.objects.count()) == before
+    assert counts() == before
+
+
+def test_demo_panel_has_coded_passages_for_the_matrix(seeded):
+    panel = User.objects.get(email="panel@example.gov.uk")
+    assert panel.is_panel_lead
+    sent = Submission.objects.filter(plan__round=seeded, status="sent").count()
+    extracts = CodedExtract.objects.filter(plan__round=seeded)
+    assert extracts.values("plan_id").distinct().count() == sent
+    assert extracts.count() <= sent * demo_panel.DEMO_EXTRACTS_PER_PLAN
+    matrix = coding_matrix(user=panel, round=seeded, filters=TrackerFilters())
+    assert len(matrix.rows) == sent
+    assert sum(matrix.totals) >= extracts.count()
