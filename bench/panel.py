@@ -2,46 +2,23 @@
 
 Builds a round where every council has sent a plan of realistic size (the demo plans' words,
 varied per council), 30 panel notes and read markers for 5 panel members, then measures the
-tracker (unfiltered and filtered), a reading view and the CSV export with 20 concurrent clients
-(wrk, a load generator in C, so the clients leave the CPU to the server),
-each beside a minimal Django view served by the same gunicorn (same middleware, session and
-sign-in) as the floor. Then it asks for a ZIP of all 317 PDFs and times the worker building it,
-sampling the worker's resident memory.
+tracker (unfiltered and filtered), a reading view and the CSV export with 20 concurrent clients,
+each beside a minimal Django view under the same server as the floor (see loadtest.py). Then it
+asks for a ZIP of all 317 PDFs and times the worker building it, sampling the worker's resident
+memory.
 """
 
 import os
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-from setup import ROOT, django_ready
+from loadtest import FLOOR, measure, serve, session_cookie
+from setup import django_ready
 
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 COUNT = int(os.environ.get("BENCH_PLANS", "317"))
-
-# The floor: the portal's settings with one extra URL answering "ok" to a signed-in user.
-FLOOR_SETTINGS = """
-from productivity.settings import *  # noqa: F403
-ROOT_URLCONF = "bench_panel_urls"
-DEBUG = False
-ALLOWED_HOSTS = ["*"]
-"""
-FLOOR_URLS = """
-from django.http import HttpResponse
-from django.urls import include, path
-
-
-def floor(request):
-    return HttpResponse("ok" if request.user.is_authenticated else "no")
-
-
-urlpatterns = [path("bench/floor/", floor), path("", include("productivity.urls"))]
-"""
 
 
 def build(stamp: str):
@@ -117,37 +94,6 @@ def existing():
     return None
 
 
-def session_cookie(user) -> str:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
-# wrk reports its latency percentiles and errors (any failed or non-2xx/3xx answer).
-WRK_REPORT = """
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %d %d\\n", latency:percentile(50), latency:percentile(95),
-    summary.requests, e.connect + e.read + e.write + e.status + e.timeout))
-end
-"""
-
-
-def load(url: str, cookie: str, script: Path) -> tuple[float, float, int, int]:
-    """SECONDS of load from CLIENTS connections of wrk, a load generator written in C, so the
-    clients take little of the CPU the server needs. Returns p50 and p95 in ms, requests, errors."""
-    result = subprocess.run(
-        ["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "30s", "-s", str(script),
-         "-H", f"Cookie: sessionid={cookie}", url],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
-    p50, p95, requests, errors = (int(part) for part in line.split()[1:])
-    return p50 / 1000, p95 / 1000, requests, errors
-
-
 def rss_kb(pid: int) -> int:
     """Resident memory of a process and its children (the worker's pool), in KB."""
     total = 0
@@ -176,54 +122,22 @@ def main() -> None:
     from plans.models import PanelExport
     from plans.selectors.panel import TrackerFilters
     from plans.services.panel import panel_export_request
-    from tests.support.smtp import free_port
-    from tests.support.worker import WorkerProcess, wait_for
+    from tests.support.worker import WorkerProcess
 
     stamp = timezone.now().strftime("%Y%m%d%H%M%S")
     round_, member, plans = existing() or build(stamp)
     cookie = session_cookie(member)
     connection.close()
 
-    extra = Path(tempfile.mkdtemp(prefix="bench-panel-"))
-    (extra / "bench_panel_settings.py").write_text(FLOOR_SETTINGS)
-    (extra / "bench_panel_urls.py").write_text(FLOOR_URLS)
-    port = free_port()
-    env = dict(os.environ)
-    env["PYTHONPATH"] = f"{extra}:{ROOT}"
-    env["DJANGO_SETTINGS_MODULE"] = "bench_panel_settings"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "productivity.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-        cwd=ROOT, env=env, start_new_session=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: _up(f"{base}/bench/floor/"), timeout=30, message="gunicorn did not start")
+    with serve() as base:
         gss = plans[len(plans) // 2].council.gss_code
-        targets = [
-            ("minimal view (floor)", "/bench/floor/"),
+        measure(base, cookie, [
+            FLOOR,
             ("tracker, unfiltered (317 rows)", f"/panel/{round_.slug}/"),
             ("tracker, filtered", f"/panel/{round_.slug}/?tier=district&region=South+East"),
             ("reading view", f"/panel/{round_.slug}/councils/{gss}/?tier=district"),
             ("CSV export (317 rows)", f"/panel/{round_.slug}/tracker.csv"),
-        ]
-        script = extra / "report.lua"
-        script.write_text(WRK_REPORT)
-        rows = []
-        for name, path in targets:
-            load(base + path, cookie, script)  # warm up
-            floor = load(base + targets[0][1], cookie, script)
-            measured = load(base + path, cookie, script)
-            rows.append((name, measured, floor))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"\n{CLIENTS} concurrent clients (wrk), {SECONDS} s per target, gunicorn 2 workers")
-    print(f"{'target':<34} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} "
-          f"{'p95/floor':>10} {'requests':>9} {'errors':>7}")  # fmt: skip
-    for name, (p50, p95, requests, errors), (f50, f95, _, floor_errors) in rows:
-        print(f"{name:<34} {p50:>8.1f} {p95:>8.1f} {f50:>10.1f} {f95:>10.1f} "
-              f"{p95 / f95:>10.2f} {requests:>9} {errors + floor_errors:>7}")  # fmt: skip
+        ])  # fmt: skip
 
     # The ZIP of every submitted PDF, built by a real worker.
     from django.contrib.auth import get_user_model
@@ -254,14 +168,6 @@ def main() -> None:
         f"worker memory (all processes) min {min(samples) / 1024:.0f} MB, median "
         f"{statistics.median(samples) / 1024:.0f} MB, max {max(samples) / 1024:.0f} MB"
     )
-
-
-def _up(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except Exception:
-        return False
 
 
 if __name__ == "__main__":
