@@ -21,6 +21,7 @@ from plans.models.panel import (
 )
 from plans.models.plans import Plan, ThemeSection
 from plans.models.rounds import GuidingQuestion, Round, Theme
+from plans.models.search import SearchParagraph
 from plans.models.signoff import (
     DecisionRecord,
     SignOffDecision,
@@ -57,6 +58,7 @@ __all__ = [
     "Revision",
     "Round",
     "SavingsCommitment",
+    "SearchParagraph",
     "SignOffDecision",
     "SignOffRequest",
     "SpendFigures",
