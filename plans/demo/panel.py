@@ -31,6 +31,7 @@ from plans.models import (
 from plans.services.delivery import submission_render
 from plans.services.drafting import plan_start, section_save
 from plans.services.panel import deadline_extension_grant
+from plans.services.search import search_index_version
 from plans.services.signoff import (
     decision_record_save,
     plan_send_for_sign_off,
@@ -166,6 +167,7 @@ def _record_sent(submission: Submission, sent_at: datetime, deadline: datetime) 
         receipt_sent_at=sent_at,
     )
     Plan.objects.filter(pk=submission.plan_id).update(status=Plan.Status.SUBMITTED)
+    search_index_version(version=submission.version)
 
 
 @transaction.atomic

@@ -367,3 +367,19 @@ def test_every_analysis_url_gives_each_role_its_exact_status(client, round_, rol
         assert "Our <mark>plan</mark>" in client.get(urls["search"]).content.decode()
     unknown = reverse("plans:panel_analysis_evidence", args=["no-such-round"])
     assert client.get(unknown).status_code == {"panel": 404, "signed_out": 302}.get(role, 403)
+
+
+COMPARE_QUERIES = 6
+
+
+def test_compare_runs_the_same_queries_for_two_or_four_councils(
+    panel_client, round_, django_assert_num_queries
+):
+    codes = [
+        submitted_plan(council(f"{name} District Council"), round_).council.gss_code
+        for name in ("Alpha", "Bravo", "Charlie", "Delta")
+    ]
+    with django_assert_num_queries(COMPARE_QUERIES):
+        assert len(_compare(panel_client, round_, *codes[:2]).context["plans"]) == 2
+    with django_assert_num_queries(COMPARE_QUERIES):
+        assert len(_compare(panel_client, round_, *codes).context["plans"]) == 4

@@ -8,7 +8,7 @@ from django.urls import reverse
 from councils.models import User
 from plans.demo import demo_seed
 from plans.demo import panel as demo_panel
-from plans.models import DeadlineExtension, PanelNote, Round, Submission
+from plans.models import DeadlineExtension, PanelNote, Round, SearchParagraph, Submission
 from plans.selectors.panel import TrackerFilters, tracker_councils, tracker_counts
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +48,8 @@ def test_demo_panel_seed_covers_every_stage_tier_and_region(seeded):
     assert extension.council.gss_code == "E07000116"
     assert Submission.objects.get(plan__council=extension.council).sent_at > seeded.deadline
     assert PanelNote.objects.count() == 3
+    # Every sent plan is in the panel's search index.
+    assert SearchParagraph.objects.values("plan").distinct().count() == 21
 
 
 def test_demo_panel_account_lands_on_the_2024_tracker(client, seeded):

@@ -241,3 +241,22 @@ def test_delivery_indexes_a_version_when_it_records_it_sent(round_, smtp_server)
     assert PlanVersion.objects.get(pk=version.pk).search_paragraphs.count() == 4
     plan_start_correction(plan=plan, user=version.created_by)
     assert SearchParagraph.objects.filter(version=version).count() == 4  # the sent text stays
+
+
+SEARCH_QUERIES = 7
+
+
+def test_search_runs_the_same_queries_whatever_the_number_of_results(
+    panel_client, round_, django_assert_num_queries
+):
+    _sent("Alpha District Council", round_, "1.1 Shared IT services.")
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = _search(panel_client, round_, "shared services IT")
+    assert response.context["page"].paginator.count == 1
+    for name in ("Bravo", "Charlie", "Delta"):
+        paragraphs = [f"1.{n} Shared IT services, part {n}." for n in range(1, 10)]
+        _sent(f"{name} District Council", round_, *paragraphs)
+    with django_assert_num_queries(SEARCH_QUERIES):
+        response = _search(panel_client, round_, "shared services IT")
+    assert response.context["page"].paginator.count == 28
+    assert len(response.context["page"].object_list) == 20
