@@ -67,9 +67,11 @@ class SentPlan:
     content: dict
 
 
-def sent_plans(*, user, round: Round, filters: TrackerFilters) -> list[SentPlan]:
-    """The councils in the tracker's filter that have sent a plan, alphabetically, each with the
-    content of its latest sent version (one query)."""
+def sent_plans(
+    *, user, round: Round, filters: TrackerFilters, gss_codes: list[str] | None = None
+) -> list[SentPlan]:
+    """The councils in the tracker's filter (and among `gss_codes`, when given) that have sent a
+    plan, alphabetically, each with the content of its latest sent version (one query)."""
     latest = (
         Submission.objects.filter(
             permissions.panel_submission_scope(user), plan_id=OuterRef("plan_id")
@@ -82,6 +84,8 @@ def sent_plans(*, user, round: Round, filters: TrackerFilters) -> list[SentPlan]
         .filter(first_sent_at__isnull=False)
         .annotate(sent_version_id=Subquery(latest))
     )
+    if gss_codes is not None:
+        councils = councils.filter(gss_code__in=gss_codes)
     version = PlanVersion.objects.filter(pk=OuterRef("sent_version_id"))
     rows = councils.annotate(
         content=Subquery(version.values("content")[:1], output_field=JSONField()),
@@ -379,8 +383,9 @@ def compare_plans(*, user, round: Round, gss_codes: list[str]) -> list[SentPlan]
     with nothing sent is simply absent: the form refuses it before this is asked."""
     plans = {
         plan.gss_code: plan
-        for plan in sent_plans(user=user, round=round, filters=TrackerFilters())
-        if plan.gss_code in gss_codes
+        for plan in sent_plans(
+            user=user, round=round, filters=TrackerFilters(), gss_codes=gss_codes
+        )
     }
     return [plans[code] for code in gss_codes if code in plans]
 
