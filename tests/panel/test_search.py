@@ -260,3 +260,24 @@ def test_search_runs_the_same_queries_whatever_the_number_of_results(
         response = _search(panel_client, round_, "shared services IT")
     assert response.context["page"].paginator.count == 28
     assert len(response.context["page"].object_list) == 20
+
+
+def test_a_version_that_cannot_be_indexed_is_still_recorded_sent(
+    round_, smtp_server, monkeypatch, caplog
+):
+    def broken(*, version):
+        SearchParagraph.objects.create(
+            plan_id=version.plan_id, version=version, theme_number=1, position=1, text="half"
+        )
+        raise ValueError("unreadable")
+
+    monkeypatch.setattr(delivery, "search_index_version", broken)
+    plan = PlanFactory(council=council("India District Council"), round=round_)
+    version = approved_version(plan, narratives=_narrative("1.1 Words."))
+    submission = delivery.submission_deliver(
+        submission_id=Submission.objects.get(version=version).pk
+    )
+    assert submission.status == Submission.Status.SENT
+    assert len(smtp_server.messages) == 1
+    assert SearchParagraph.objects.count() == 0  # the half-built index was rolled back
+    assert "Could not index version" in caplog.text
