@@ -17,7 +17,17 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    JSONField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -67,11 +77,29 @@ class SentPlan:
     content: dict
 
 
+class _WithoutNarratives(Func):
+    """A version's content without its themes' narratives (PostgreSQL): the counts and figures
+    need the structured evidence only, and the narratives are most of a plan's size."""
+
+    template = (
+        "jsonb_set(%(expressions)s, '{themes}', (SELECT coalesce(jsonb_agg(item.theme - "
+        "'narrative' ORDER BY item.ordinal), '[]'::jsonb) FROM jsonb_array_elements(coalesce("
+        "%(expressions)s -> 'themes', '[]'::jsonb)) WITH ORDINALITY AS item(theme, ordinal)))"
+    )
+    output_field = JSONField()
+
+
 def sent_plans(
-    *, user, round: Round, filters: TrackerFilters, gss_codes: list[str] | None = None
+    *,
+    user,
+    round: Round,
+    filters: TrackerFilters,
+    gss_codes: list[str] | None = None,
+    narratives: bool = True,
 ) -> list[SentPlan]:
     """The councils in the tracker's filter (and among `gss_codes`, when given) that have sent a
-    plan, alphabetically, each with the content of its latest sent version (one query)."""
+    plan, alphabetically, each with the content of its latest sent version (one query); with
+    `narratives=False` the themes' narratives may be left out."""
     latest = (
         Submission.objects.filter(
             permissions.panel_submission_scope(user), plan_id=OuterRef("plan_id")
@@ -87,8 +115,11 @@ def sent_plans(
     if gss_codes is not None:
         councils = councils.filter(gss_code__in=gss_codes)
     version = PlanVersion.objects.filter(pk=OuterRef("sent_version_id"))
+    content = version.values("content")
+    if not narratives and connection.vendor == "postgresql":
+        content = version.annotate(slim=_WithoutNarratives("content")).values("slim")
     rows = councils.annotate(
-        content=Subquery(version.values("content")[:1], output_field=JSONField()),
+        content=Subquery(content[:1], output_field=JSONField()),
         version_number=Subquery(version.values("number")[:1]),
         sha256=Subquery(version.values("sha256")[:1]),
     ).values_list("gss_code", "name", "tier", "region", "version_number", "sha256", "content")
@@ -209,7 +240,7 @@ def _top_counts(names: dict[str, Counter], limit: int = 20) -> tuple[list[tuple[
 
 def structured_evidence(*, user, round: Round, filters: TrackerFilters) -> StructuredEvidence:
     """Counts and distributions across the filtered councils' sent plans (four queries)."""
-    plans = sent_plans(user=user, round=round, filters=filters)
+    plans = sent_plans(user=user, round=round, filters=filters, narratives=False)
     themes = {theme.number: theme for theme in Theme.objects.filter(round=round)}
     tiers = dict(Council.Tier.choices)
 

@@ -107,7 +107,7 @@ def panel_analysis_figures_csv(request, round_slug):
     _, filters = _filters(request)
     themes = list(round_.themes.order_by("number"))
     columns = _figures_columns(themes)
-    plans = selectors.sent_plans(user=request.user, round=round_, filters=filters)
+    plans = selectors.sent_plans(user=request.user, round=round_, filters=filters, narratives=False)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="figures-{round_.slug}-{stamp}.csv"'

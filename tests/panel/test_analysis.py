@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from councils.models import Council, Membership
 from plans.models import Barrier
-from plans.selectors.analysis import distribution
+from plans.selectors.analysis import distribution, sent_plans
+from plans.selectors.panel import TrackerFilters
 from plans.services import evidence as evidence_services
 from plans.services.signoff import plan_start_correction
 from tests.factories import MembershipFactory, UserFactory, officer_of
@@ -383,3 +384,19 @@ def test_compare_runs_the_same_queries_for_two_or_four_councils(
         assert len(_compare(panel_client, round_, *codes[:2]).context["plans"]) == 2
     with django_assert_num_queries(COMPARE_QUERIES):
         assert len(_compare(panel_client, round_, *codes).context["plans"]) == 4
+
+
+def test_sent_plans_without_narratives_keep_every_other_key(round_, world, panel_user):
+    full = sent_plans(user=panel_user, round=round_, filters=TrackerFilters())
+    slim = sent_plans(user=panel_user, round=round_, filters=TrackerFilters(), narratives=False)
+    assert [plan.name for plan in slim] == [plan.name for plan in full]
+    for whole, part in zip(full, slim, strict=True):
+        expected = {
+            **whole.content,
+            "themes": [
+                {key: value for key, value in theme.items() if key != "narrative"}
+                for theme in whole.content["themes"]
+            ],
+        }
+        assert part.content == expected
+    assert slim[0].content["themes"][3]["barriers"][2]["title"] == "Planners"
