@@ -67,7 +67,7 @@ def _figures_columns(themes) -> list[tuple[str, str, str]]:
     return columns
 
 
-def _context(request, round_, filters, form) -> dict:
+def _context(round_, filters, form) -> dict:
     return {
         "round": round_,
         "filters": filters,
@@ -91,7 +91,7 @@ def panel_analysis_evidence(request, round_slug):
         request,
         "plans/panel/analysis/evidence.html",
         {
-            **_context(request, round_, filters, form),
+            **_context(round_, filters, form),
             "evidence": evidence,
             "quartile_method": selectors.QUARTILE_METHOD,
             "columns": _figures_columns(themes),
@@ -242,6 +242,24 @@ def panel_analysis_compare(request, round_slug):
     )
 
 
+def _page_links(page, params: list[tuple[str, str]]) -> dict:
+    """GOV.UK pagination: the numbered pages (None for a gap) and previous and next links."""
+    if page is None or page.paginator.num_pages < 2:
+        return {"pages": [], "previous_link": "", "next_link": ""}
+
+    def link(number) -> str:
+        return urlencode([*params, ("page", number)])
+
+    return {
+        "pages": [
+            {"number": number, "link": link(number) if isinstance(number, int) else ""}
+            for number in page.paginator.get_elided_page_range(page.number, on_each_side=2)
+        ],
+        "previous_link": link(page.number - 1) if page.has_previous() else "",
+        "next_link": link(page.number + 1) if page.has_next() else "",
+    }
+
+
 @require_safe
 def panel_analysis_search(request, round_slug):
     """Full-text search of the sent plans, with the tracker's filters (GET: search, page)."""
@@ -258,32 +276,21 @@ def panel_analysis_search(request, round_slug):
         page_number=request.GET.get("page"),
     )
     searched = [("search", query)] if query else []
-    context = _context(request, round_, filters, form)
+    context = _context(round_, filters, form)
     # Removing a filter keeps the search words.
     context["removals"] = [
         (category, label, urlencode(searched) + ("&" + rest if rest and searched else rest))
         for category, label, rest in context["removals"]
     ]
-    pages = []
-    if page is not None and page.paginator.num_pages > 1:
-        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2):
-            link = urlencode([*searched, *filters.params(), ("page", number)])
-            pages.append({"number": number, "link": link if isinstance(number, int) else ""})
     return render(
         request,
         "plans/panel/analysis/search.html",
         {
             **context,
+            **_page_links(page, [*searched, *filters.params()]),
             "search_form": search_form,
             "query": query,
             "page": page,
-            "pages": pages,
-            "previous_link": urlencode([*searched, *filters.params(), ("page", page.number - 1)])
-            if page is not None and page.has_previous()
-            else "",
-            "next_link": urlencode([*searched, *filters.params(), ("page", page.number + 1)])
-            if page is not None and page.has_next()
-            else "",
             "full_text": selectors.search_is_full_text(),
             "plan_query": filters.querystring,
         },

@@ -157,9 +157,11 @@ def test_drafts_and_unsent_versions_never_match(panel_client, round_, plans):
 
 
 def test_search_combines_with_the_trackers_filters(panel_client, round_, plans):
-    assert _found(_search(panel_client, round_, "organisation", tier="unitary")) == [
-        ("Bravo", 1, 1)
-    ]
+    response = _search(panel_client, round_, "organisation", tier="unitary")
+    assert _found(response) == [("Bravo", 1, 1)]
+    # Removing the filter keeps the search words.
+    url = reverse("plans:panel_analysis_search", args=[round_.slug])
+    assert f'href="{url}?search=organisation">Remove filter' in response.content.decode()
     assert _found(_search(panel_client, round_, "organisation", q="alpha")) == [("Alpha", 1, 1)]
     response = _search(panel_client, round_, "organisation", tier="county")
     assert _found(response) == []
