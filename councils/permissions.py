@@ -217,6 +217,8 @@ def invitation_scope(user) -> Q:
     if is_ministry_admin(user):
         return Q()
     return Q(council_id__in=managed_council_ids(user))
+
+
 # --- The panel's codebook and coding ---------------------------------------------------------
 # Every panel member codes passages, writes memos and reads the codebook, the matrix and the
 # quotes. Only a panel lead curates the codebook (adds, changes, merges and retires codes). A

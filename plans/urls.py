@@ -1,6 +1,16 @@
 from django.urls import path
 
-from plans.views import coding, drafting, evidence, kpis, panel, public, signoff, submission
+from plans.views import (
+    analysis,
+    coding,
+    drafting,
+    evidence,
+    kpis,
+    panel,
+    public,
+    signoff,
+    submission,
+)
 
 app_name = "plans"
 
@@ -162,6 +172,27 @@ urlpatterns += [
     path("panel/<slug:round_slug>/", panel.panel_tracker, name="panel_tracker"),
     path("panel/<slug:round_slug>/tracker.csv", panel.panel_tracker_csv, name="panel_tracker_csv"),
     path("panel/<slug:round_slug>/export/", panel.panel_export, name="panel_export"),
+    # Analysis across the sent plans
+    path(
+        "panel/<slug:round_slug>/analysis/evidence/",
+        analysis.panel_analysis_evidence,
+        name="panel_analysis_evidence",
+    ),
+    path(
+        "panel/<slug:round_slug>/analysis/figures.csv",
+        analysis.panel_analysis_figures_csv,
+        name="panel_analysis_figures_csv",
+    ),
+    path(
+        "panel/<slug:round_slug>/analysis/compare/",
+        analysis.panel_analysis_compare,
+        name="panel_analysis_compare",
+    ),
+    path(
+        "panel/<slug:round_slug>/analysis/search/",
+        analysis.panel_analysis_search,
+        name="panel_analysis_search",
+    ),
     path(
         "panel/<slug:round_slug>/export/zip/",
         panel.panel_export_create,

@@ -35,6 +35,7 @@ from plans.services.coding import code_memo_save, extract_code
 from plans.services.delivery import submission_render
 from plans.services.drafting import plan_start, section_save
 from plans.services.panel import deadline_extension_grant
+from plans.services.search import search_index_version
 from plans.services.signoff import (
     decision_record_save,
     plan_send_for_sign_off,
@@ -170,6 +171,7 @@ def _record_sent(submission: Submission, sent_at: datetime, deadline: datetime) 
         receipt_sent_at=sent_at,
     )
     Plan.objects.filter(pk=submission.plan_id).update(status=Plan.Status.SUBMITTED)
+    search_index_version(version=submission.version)
 
 
 # Words that make the demo panel give a paragraph a code (the panel reads; this only fakes it).

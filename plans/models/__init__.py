@@ -22,6 +22,7 @@ from plans.models.panel import (
 )
 from plans.models.plans import Plan, ThemeSection
 from plans.models.rounds import GuidingQuestion, Round, Theme
+from plans.models.search import SearchParagraph
 from plans.models.signoff import (
     DecisionRecord,
     SignOffDecision,
@@ -62,6 +63,7 @@ __all__ = [
     "Revision",
     "Round",
     "SavingsCommitment",
+    "SearchParagraph",
     "SignOffDecision",
     "SignOffRequest",
     "SpendFigures",

@@ -35,6 +35,7 @@ from plans.pdf.document import plan_pdf_html
 from plans.pdf.render import RenderError, render_isolated
 from plans.selectors.signoff import sign_off_record_for_version
 from plans.services.audit import audit_record
+from plans.services.search import search_index_version
 from productivity.mail import templated_email
 
 logger = logging.getLogger(__name__)
@@ -369,6 +370,14 @@ def _record_sent(claim: _Claim) -> None:
     if plan.status == Plan.Status.APPROVED:
         plan.status = Plan.Status.SUBMITTED
         plan.save(update_fields=["status", "updated_at"])
+    # The panel's search finds the sent text from the moment the ministry has it. The send is
+    # what must be recorded: an index that cannot be built is logged (in its own savepoint) and
+    # left to `search_index_backfill`, never a reason to send the email again.
+    try:
+        with transaction.atomic():
+            search_index_version(version=PlanVersion.objects.get(pk=submission.version_id))
+    except Exception:
+        logger.exception("Could not index version %s for the panel's search", submission.version_id)
     audit_record(
         action="submission_sent",
         plan=plan,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from councils.models import Council
 from plans.models import Plan, Submission
 from plans.services.delivery import submission_schedule
+from plans.services.search import search_index_version
 from plans.services.signoff import plan_start_correction
 from tests.factories import CouncilFactory, PlanFactory, RoundFactory, UserFactory, officer_of
 from tests.submission.factories import approved_version, version_sent_for_sign_off
@@ -77,6 +78,7 @@ def send(version, *, sent_at: datetime | None = None, pages: int = 5) -> Submiss
         page_count=pages,
     )
     Plan.objects.filter(pk=version.plan_id).update(status=Plan.Status.SUBMITTED)
+    search_index_version(version=version)  # as the delivery service does when it records a send
     return Submission.objects.get(pk=submission.pk)
 
 

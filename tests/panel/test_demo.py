@@ -14,6 +14,7 @@ from plans.models import (
     DeadlineExtension,
     PanelNote,
     Round,
+    SearchParagraph,
     Submission,
 )
 from plans.selectors.coding import coding_matrix
@@ -56,6 +57,8 @@ def test_demo_panel_seed_covers_every_stage_tier_and_region(seeded):
     assert extension.council.gss_code == "E07000116"
     assert Submission.objects.get(plan__council=extension.council).sent_at > seeded.deadline
     assert PanelNote.objects.count() == 3
+    # Every sent plan is in the panel's search index.
+    assert SearchParagraph.objects.values("plan").distinct().count() == 21
 
 
 def test_demo_panel_account_lands_on_the_2024_tracker(client, seeded):
