@@ -31,7 +31,7 @@ def drop_gin_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0012_edit_count'),
+        ('plans', '0015_coding_codebook'),
     ]
 
     operations = [
