@@ -1,11 +1,11 @@
 """The ministry panel under load: 317 submitted plans, gunicorn with 2 workers, 20 clients.
 
 Builds a round where every council has sent a plan of realistic size (the demo plans' words,
-varied per council), 30 panel notes and read markers for 5 panel members, then measures the
-tracker (unfiltered and filtered), a reading view and the CSV export with 20 concurrent clients,
-each beside a minimal Django view under the same server as the floor (see loadtest.py). Then it
-asks for a ZIP of all 317 PDFs and times the worker building it, sampling the worker's resident
-memory.
+varied per council, and one of the demo councils' evidence), 30 panel notes and read markers for
+5 panel members, then measures the tracker (unfiltered and filtered), a reading view and the CSV
+export with 20 concurrent clients, each beside a minimal Django view under the same server as the
+floor (see loadtest.py). Then it asks for a ZIP of all 317 PDFs and times the worker building it,
+sampling the worker's resident memory.
 """
 
 import os
@@ -19,6 +19,8 @@ from loadtest import FLOOR, measure, serve, session_cookie
 from setup import django_ready
 
 COUNT = int(os.environ.get("BENCH_PLANS", "317"))
+# Rounds built by this benchmark (with evidence in every plan and a search index).
+SLUG_PREFIX = "panel-bench-evidence-"
 
 
 def build(stamp: str):
@@ -26,16 +28,19 @@ def build(stamp: str):
     from django.utils import timezone
 
     from councils.models import Council
+    from plans.demo.evidence import EVIDENCE, demo_evidence_seed
     from plans.demo.narratives import NARRATIVES
     from plans.models import PanelNote, PanelReadMarker, Plan, Submission
     from plans.services.delivery import submission_render, submission_schedule
-    from tests.factories import PlanFactory, RoundFactory, UserFactory
+    from plans.services.search import search_index_version
+    from tests.factories import PlanFactory, RoundFactory, UserFactory, officer_of
     from tests.submission.factories import approved_version
 
     # Hundreds of made-up people: a fast hasher keeps preparing them quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    round_ = RoundFactory(name=f"Panel benchmark {stamp}", slug=f"panel-bench-{stamp}")
+    round_ = RoundFactory(name=f"Panel benchmark {stamp}", slug=f"{SLUG_PREFIX}{stamp}")
     sources = list(NARRATIVES)
+    evidence = sorted(EVIDENCE)
     councils = list(Council.objects.order_by("gss_code")[:COUNT])
     print(f"Preparing {len(councils)} submitted plans …", flush=True)
     pdf = None
@@ -49,7 +54,9 @@ def build(stamp: str):
             for number, text in source.items()
         }
         plan = PlanFactory(council=council, round=round_)
-        version = approved_version(plan, narratives=narratives)
+        officer = officer_of(council, title="Head of Strategy")
+        demo_evidence_seed(plan, officer, source=evidence[index % len(evidence)])
+        version = approved_version(plan, narratives=narratives, created_by=officer)
         submission = submission_schedule(version=version, not_before=None)
         if pdf is None:
             pdf = submission_render(version=version)
@@ -61,6 +68,7 @@ def build(stamp: str):
             pdf_sha256="b" * 64,
             page_count=pdf.page_count,
         )
+        search_index_version(version=version)
         plans.append(plan)
     Plan.objects.filter(round=round_).update(status="submitted")
     members = [
@@ -85,7 +93,7 @@ def existing():
     """A benchmark round built by an earlier run (building one takes minutes)."""
     from plans.models import PanelNote, Plan, Round
 
-    for round_ in Round.objects.filter(slug__startswith="panel-bench-").order_by("-pk"):
+    for round_ in Round.objects.filter(slug__startswith=SLUG_PREFIX).order_by("-pk"):
         plans = list(Plan.objects.filter(round=round_).select_related("council").order_by("pk"))
         note = PanelNote.objects.filter(plan__round=round_).order_by("pk").first()
         if len(plans) == COUNT and note:
