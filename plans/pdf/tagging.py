@@ -8,8 +8,13 @@ in its body or foot. Nothing else in the file changes.
 """
 
 import io
+import logging
 
-import pikepdf
+# pikepdf announces "C++ to Python logger bridge initialized" at INFO when first imported, which
+# would land in every log (and in `manage.py` output) because the renderer imports it.
+logging.getLogger("pikepdf._core").setLevel(logging.WARNING)
+
+import pikepdf  # noqa: E402 (after quietening its logger)
 
 SECTION_SCOPE = {
     "/THead": pikepdf.Name.Column,
