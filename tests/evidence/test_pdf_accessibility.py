@@ -13,12 +13,13 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pypdf import PdfReader
+from weasyprint import HTML
 
 from plans.content import plan_content
 from plans.demo import demo_seed
 from plans.models import Plan, Submission
 from plans.pdf.document import document_context, plan_pdf_html
-from plans.pdf.render import render_in_process
+from plans.pdf.render import PDF_VARIANT, render_in_process
 from plans.pdf.tagging import pdf_with_table_scopes
 from plans.selectors.signoff import sign_off_record_for_version
 from plans.services.delivery import submission_render
@@ -212,6 +213,10 @@ def test_header_cells_get_the_scope_their_html_gives(tmp_path):
         '<thead><tr><th scope="col">Name</th><th scope="col">Amount</th></tr></thead>'
         '<tbody><tr><th scope="row">Savings</th><td>£1</td></tr></tbody></table></body></html>'
     )
+    # WeasyPrint alone leaves /Scope off (the warning the tagging step removes).
+    bare = HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
+    report = pdfua_findings(bare, tmp_path, "bare")
+    assert {finding["rule_id"] for finding in report["findings"]} == {"UA-15-003"}
     rendered = render_in_process(html).pdf
     with pikepdf.open(io.BytesIO(rendered)) as document:
         scopes = [
