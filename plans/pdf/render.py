@@ -35,6 +35,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from plans.pdf.tagging import pdf_with_table_scopes
+
 logger = logging.getLogger(__name__)
 
 # Relative URLs in the printed plan resolve against this origin, which is never contacted: the
@@ -91,7 +93,8 @@ def render_in_process(html: str) -> RenderResult:
     document = HTML(string=html, base_url=PORTAL_ORIGIN + "/", url_fetcher=fetcher).render(
         pdf_variant=PDF_VARIANT
     )
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    # WeasyPrint leaves /Scope off table header cells; add it before anyone hashes the file.
+    pdf = pdf_with_table_scopes(document.write_pdf(pdf_variant=PDF_VARIANT))
     return RenderResult(
         pdf=pdf,
         page_count=len(document.pages),
