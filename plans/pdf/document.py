@@ -26,7 +26,7 @@ _TAG_OR_TEXT = re.compile(r"(<[^>]*>)")
 _LONG_RUN = re.compile(r"[^\s&<>]{48,}")
 
 
-def _breakable(html: str) -> str:
+def breakable(html: str) -> str:
     """Give very long words (pasted URLs, hostile input) break opportunities every 40
     characters: line-breaking one 60,000-character word is slow, breaking 1,500 short ones is not.
     Only text between tags is touched, never an attribute or an entity."""
@@ -141,7 +141,7 @@ def narrative_html(text: str) -> str:
     """A theme's narrative as the reader and the printed plan show it (sanitised HTML). Frozen
     versions are read again and again (the reading room, the published page, coding): the same
     text always gives the same HTML, so each is rendered once per process."""
-    return _breakable(render_markdown(text))
+    return breakable(render_markdown(text))
 
 
 def document_context(*, content: dict, reference: str, sha256: str, sign_off: dict) -> dict:

@@ -20,10 +20,10 @@ from plans.forms.analysis import CompareForm, SearchForm
 from plans.markdown import render_markdown
 from plans.models import TrackerStatus
 from plans.models.evidence import ActionStatus, BarrierCategory
-from plans.pdf.document import _breakable
+from plans.pdf.document import breakable
 from plans.selectors import analysis as selectors
 from plans.selectors import panel as panel_selectors
-from plans.views.panel import _csv_cell, _filters, _removal_links, _require_panel
+from plans.views.panel import csv_cell, filter_removal_links, require_panel, tracker_filters
 
 
 def _figure(value, unit: str) -> str:
@@ -72,7 +72,7 @@ def _context(round_, filters, form) -> dict:
         "round": round_,
         "filters": filters,
         "form": form,
-        "removals": _removal_links(filters),
+        "removals": filter_removal_links(filters),
         "tiers": Council.Tier.choices,
         "statuses": TrackerStatus.choices,
     }
@@ -82,9 +82,9 @@ def _context(round_, filters, form) -> dict:
 def panel_analysis_evidence(request, round_slug):
     """Structured evidence across the filtered councils' sent plans, and the figures CSV's
     column dictionary."""
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = _filters(request)
+    form, filters = tracker_filters(request)
     evidence = selectors.structured_evidence(user=request.user, round=round_, filters=filters)
     themes = list(round_.themes.order_by("number"))
     return render(
@@ -102,9 +102,9 @@ def panel_analysis_evidence(request, round_slug):
 @require_safe
 def panel_analysis_figures_csv(request, round_slug):
     """One row per filtered council with a sent plan: its spend figures, savings and barriers."""
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     themes = list(round_.themes.order_by("number"))
     columns = _figures_columns(themes)
     plans = selectors.sent_plans(user=request.user, round=round_, filters=filters, narratives=False)
@@ -143,14 +143,14 @@ def panel_analysis_figures_csv(request, round_slug):
                 if label not in cited:
                     cited.append(label)
         row["barriers"] = "; ".join(cited)
-        writer.writerow([_csv_cell(row.get(key, "")) for key, _, _ in columns])
+        writer.writerow([csv_cell(row.get(key, "")) for key, _, _ in columns])
     return response
 
 
 def _compare_theme(theme: dict) -> dict:
     """One theme of one council's sent content, as the compare page shows it."""
     return {
-        "html": _breakable(render_markdown(theme.get("narrative", ""))),
+        "html": breakable(render_markdown(theme.get("narrative", ""))),
         "kpis": [
             {
                 "code": kpi.get("code", ""),
@@ -209,7 +209,7 @@ COLUMN_CLASSES = {2: "govuk-grid-column-one-half", 3: "govuk-grid-column-one-thi
 @require_safe
 def panel_analysis_compare(request, round_slug):
     """Two to four councils' sent plans side by side, theme by theme (GET: repeated council)."""
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     councils = selectors.submitted_councils(user=request.user, round=round_)
     asked = "council" in request.GET
@@ -224,7 +224,7 @@ def panel_analysis_compare(request, round_slug):
     elif asked:
         status = 400
     chosen = [code for code in request.GET.getlist("council") if code] if asked else []
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     return render(
         request,
         "plans/panel/analysis/compare.html",
@@ -263,9 +263,9 @@ def _page_links(page, params: list[tuple[str, str]]) -> dict:
 @require_safe
 def panel_analysis_search(request, round_slug):
     """Full-text search of the sent plans, with the tracker's filters (GET: search, page)."""
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = _filters(request)
+    form, filters = tracker_filters(request)
     search_form = SearchForm(request.GET or None)
     query = search_form.cleaned_data["search"] if search_form.is_valid() else ""
     page = selectors.search_paragraphs(

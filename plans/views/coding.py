@@ -25,7 +25,7 @@ from plans.selectors import coding as selectors
 from plans.selectors import panel as panel_selectors
 from plans.services import coding as services
 from plans.views.errors import add_service_errors
-from plans.views.panel import _csv_cell, _filters, _removal_links
+from plans.views.panel import csv_cell, filter_removal_links, tracker_filters
 
 # The quotes CSV's columns and what each holds.
 QUOTE_COLUMNS = [
@@ -41,7 +41,7 @@ QUOTE_COLUMNS = [
 ]
 
 
-def _require_panel(request) -> None:
+def require_panel(request) -> None:
     permissions.require(request.user, "panel_view", None)
 
 
@@ -68,7 +68,7 @@ def _paragraph_url(extract, round_, *, absolute=None) -> str:
 
 @require_safe
 def panel_codebook(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     return render(
         request,
@@ -84,7 +84,7 @@ def panel_codebook(request, round_slug):
 
 @require_safe
 def panel_code(request, round_slug, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     code = selectors.code(user=request.user, round=round_, code_id=code_id)
     extracts = selectors.code_extracts(user=request.user, code=code)
@@ -124,7 +124,7 @@ def _parent(request, round_, form):
 
 
 def panel_code_add(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     _require_lead(request, round_)
     parents = selectors.active_codes(user=request.user, round=round_)
@@ -148,7 +148,7 @@ def panel_code_add(request, round_slug):
 
 
 def panel_code_edit(request, round_slug, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     code = selectors.code(user=request.user, round=round_, code_id=code_id)
     _require_lead(request, round_)
@@ -178,7 +178,7 @@ def panel_code_edit(request, round_slug, code_id):
 
 
 def panel_code_merge(request, round_slug, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     code = selectors.code(user=request.user, round=round_, code_id=code_id)
     _require_lead(request, round_)
@@ -203,7 +203,7 @@ def panel_code_merge(request, round_slug, code_id):
 
 
 def panel_code_retire(request, round_slug, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     code = selectors.code(user=request.user, round=round_, code_id=code_id)
     _require_lead(request, round_)
@@ -227,7 +227,7 @@ def panel_code_retire(request, round_slug, code_id):
 
 
 def panel_code_memo(request, round_slug, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     code = selectors.code(user=request.user, round=round_, code_id=code_id)
     permissions.require(request.user, "code_memo_edit", code)
@@ -263,7 +263,7 @@ def _submitted_version(request, plan, number):
 
 def panel_code_passage(request, round_slug, gss_code):
     """Code a whole paragraph (the link beside it) or a selected range (the script's button)."""
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     plan = panel_selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     data = request.POST if request.method == "POST" else request.GET
@@ -329,7 +329,7 @@ def panel_code_passage(request, round_slug, gss_code):
 
 @require_POST
 def panel_extract_code_remove(request, round_slug, gss_code, extract_id, code_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     plan = panel_selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     version = _submitted_version(request, plan, _int(request.POST.get("version")) or 0)
@@ -369,9 +369,9 @@ def _matrix_by(request) -> str:
 
 @require_safe
 def panel_matrix(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = _filters(request)
+    form, filters = tracker_filters(request)
     by = _matrix_by(request)
     matrix = selectors.coding_matrix(user=request.user, round=round_, filters=filters, by=by)
     key = "cell_code" if by == "code" else "theme"
@@ -394,7 +394,7 @@ def panel_matrix(request, round_slug):
             "round": round_,
             "form": form,
             "filters": filters,
-            "removals": _removal_links(filters),
+            "removals": filter_removal_links(filters),
             "matrix": matrix,
             "by": by,
             "codes": selectors.active_codes(user=request.user, round=round_),
@@ -407,7 +407,7 @@ def panel_matrix(request, round_slug):
 
 
 def _quotes(request, round_):
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     # A cell's or column's code; without one, the filter's code (councils with it) is the code.
     code_id = _int(request.GET.get("cell_code"))
     code_id = filters.code if code_id is None else code_id
@@ -427,7 +427,7 @@ def _quotes(request, round_):
 
 @require_safe
 def panel_quotes(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     filters, code, theme, gss_code, extracts = _quotes(request, round_)
     extracts = list(extracts)
@@ -459,7 +459,7 @@ def panel_quotes(request, round_slug):
 
 @require_safe
 def panel_quotes_csv(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     _, code, _, _, extracts = _quotes(request, round_)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -484,5 +484,5 @@ def panel_quotes_csv(request, round_slug):
                 "quote": extract.quote,
                 "link": _paragraph_url(extract, round_, absolute=request.build_absolute_uri),
             }
-            writer.writerow([_csv_cell(row[key]) for key, _, _ in QUOTE_COLUMNS])
+            writer.writerow([csv_cell(row[key]) for key, _, _ in QUOTE_COLUMNS])
     return response

@@ -52,16 +52,16 @@ CSV_COLUMNS = [
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _require_panel(request) -> None:
+def require_panel(request) -> None:
     permissions.require(request.user, "panel_view", None)
 
 
-def _filters(request):
+def tracker_filters(request):
     form = TrackerFilterForm(request.GET or None, regions=selectors.tracker_regions())
     return form, form.filters()
 
 
-def _removal_links(filters) -> list[tuple[str, str, str]]:
+def filter_removal_links(filters) -> list[tuple[str, str, str]]:
     """Each chosen filter as (category, label, querystring without it), for removing it."""
     params = filters.params()
     labels = {
@@ -91,7 +91,7 @@ def _removal_links(filters) -> list[tuple[str, str, str]]:
 
 @require_safe
 def panel_home(request):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_current_round(request.user)
     if round_ is None:
         return render(request, "plans/panel/no_round.html")
@@ -180,9 +180,9 @@ TIER_LABELS = dict(Council.Tier.choices)
 
 @require_safe
 def panel_tracker(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
-    form, filters = _filters(request)
+    form, filters = tracker_filters(request)
     councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
     rows, counts = selectors.tracker_table(
         councils=councils, round=round_, columns=TRACKER_ROW_VALUES
@@ -195,7 +195,7 @@ def panel_tracker(request, round_slug):
             "rounds": selectors.panel_rounds(),
             "form": form,
             "filters": filters,
-            "removals": _removal_links(filters),
+            "removals": filter_removal_links(filters),
             "councils": councils,
             "rows_html": _tracker_rows_html(rows, round_, filters),
             "counts": counts,
@@ -205,7 +205,7 @@ def panel_tracker(request, round_slug):
     )
 
 
-def _csv_cell(value) -> str:
+def csv_cell(value) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
@@ -216,9 +216,9 @@ def _local(value) -> str:
 
 @require_safe
 def panel_tracker_csv(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -249,16 +249,16 @@ def panel_tracker_csv(request, round_slug):
             "version_reference": (council["version_reference"] or "")[:12],
             "link": plan_url.format(council["gss_code"]) if council["latest_submission_id"] else "",
         }
-        writer.writerow([_csv_cell(row[key]) for key, _, _ in CSV_COLUMNS])
+        writer.writerow([csv_cell(row[key]) for key, _, _ in CSV_COLUMNS])
     return response
 
 
 @require_safe
 def panel_export(request, round_slug):
     """The export page: the CSV, its column dictionary, and the ZIP of PDFs."""
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
-    form, filters = _filters(request)
+    form, filters = tracker_filters(request)
     councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
     return render(
         request,
@@ -266,7 +266,7 @@ def panel_export(request, round_slug):
         {
             "round": round_,
             "filters": filters,
-            "removals": _removal_links(filters),
+            "removals": filter_removal_links(filters),
             "counts": selectors.tracker_counts(councils=councils, round=round_),
             "columns": CSV_COLUMNS,
             "exports": selectors.panel_exports_for(user=request.user)[:5],
@@ -276,9 +276,9 @@ def panel_export(request, round_slug):
 
 @require_POST
 def panel_export_create(request, round_slug):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     export = services.panel_export_request(user=request.user, round=round_, filters=filters)
     return redirect("plans:panel_export_detail", export_id=export.pk)
 
@@ -292,7 +292,7 @@ def _export_context(export) -> dict:
 
 @require_safe
 def panel_export_detail(request, export_id):
-    _require_panel(request)
+    require_panel(request)
     export = selectors.panel_export(user=request.user, export_id=export_id)
     return render(request, "plans/panel/export_detail.html", _export_context(export))
 
@@ -300,7 +300,7 @@ def panel_export_detail(request, export_id):
 @require_safe
 def panel_export_status(request, export_id):
     """What the progress block polls (the same shape as the submission status JSON)."""
-    _require_panel(request)
+    require_panel(request)
     export = selectors.panel_export(user=request.user, export_id=export_id)
     html = render_to_string(
         "plans/panel/_export_status.html", _export_context(export), request=request
@@ -320,7 +320,7 @@ def panel_export_status(request, export_id):
 
 @require_safe
 def panel_export_download(request, export_id):
-    _require_panel(request)
+    require_panel(request)
     export = selectors.panel_export(user=request.user, export_id=export_id)
     permissions.require(request.user, "panel_export_download", export)
     if (
@@ -413,10 +413,10 @@ def _reading_context(request, round_, plan, submissions, submission, filters) ->
 
 @require_safe
 def panel_plan(request, round_slug, gss_code):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
     submission = selectors.panel_submission_for_version(submissions, _version_number(request))
     services.panel_mark_read(user=request.user, plan=plan)
@@ -426,7 +426,7 @@ def panel_plan(request, round_slug, gss_code):
 
 @require_safe
 def panel_plan_pdf(request, round_slug, gss_code):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
@@ -443,7 +443,7 @@ def panel_plan_pdf(request, round_slug, gss_code):
 
 @require_safe
 def panel_plan_compare(request, round_slug, gss_code):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
@@ -457,7 +457,7 @@ def panel_plan_compare(request, round_slug, gss_code):
     after = selectors.panel_submission_for_version(submissions, max(numbers))
     older = selectors.panel_version_content(submission=before)
     newer = selectors.panel_version_content(submission=after)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     return render(
         request,
         "plans/panel/compare.html",
@@ -480,7 +480,7 @@ def _back_to_plan(request, round_slug, gss_code, anchor=""):
 
 @require_POST
 def panel_mark_unread(request, round_slug, gss_code):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     services.panel_mark_unread(user=request.user, plan=plan)
@@ -492,7 +492,7 @@ def panel_mark_unread(request, round_slug, gss_code):
 
 @require_POST
 def panel_note_add(request, round_slug, gss_code):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     form = PanelNoteForm(request.POST)
@@ -504,7 +504,7 @@ def panel_note_add(request, round_slug, gss_code):
         else:
             messages.success(request, "Your note has been saved.")
             return _back_to_plan(request, round_slug, gss_code, "#notes")
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
     context = _reading_context(request, round_, plan, submissions, submissions[-1], filters)
     context["note_form"] = form
@@ -512,12 +512,12 @@ def panel_note_add(request, round_slug, gss_code):
 
 
 def panel_note_edit(request, round_slug, gss_code, note_id):
-    _require_panel(request)
+    require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
     note = selectors.panel_note(user=request.user, plan=plan, note_id=note_id)
     permissions.require(request.user, "panel_note_edit", note)
-    _, filters = _filters(request)
+    _, filters = tracker_filters(request)
     form = PanelNoteForm(request.POST or None, initial={"text": note.text})
     if request.method == "POST" and form.is_valid():
         try:
