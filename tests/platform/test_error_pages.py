@@ -116,8 +116,20 @@ def test_scripts_never_set_inline_styles():
 
 
 def test_charts_carry_no_style_attributes():
-    from plans import charts
+    """Inline SVG charts sit in served pages: presentation attributes only, no style."""
+    from decimal import Decimal
 
-    source = (ROOT / "plans" / "charts.py").read_text()
-    assert "style=" not in source
-    assert charts.__doc__ and "no style sheet" in charts.__doc__
+    from plans.charts import Point, line_chart_svg
+
+    svg = str(
+        line_chart_svg(
+            chart_id="kpi-1-chart",
+            title="Calls answered",
+            description="Improving",
+            points=[Point("Q1", Decimal("60")), Point("Q2", Decimal("70"))],
+            target=Decimal("80"),
+            unit="percent",
+        )
+    )
+    assert svg.startswith("<svg ")
+    assert re.search(r"style|<script|\son[a-z]+=", svg) is None
