@@ -72,6 +72,7 @@ def test_unknown_host_gets_a_plain_400_without_settings(anonymous):
     html = response.content.decode()
     assert response.status_code == 400
     assert _heading(response) == "Sorry, there is a problem with the service"
+    assert _policy(response) == CSP
     for secret in ("DATABASE", settings.CELERY_BROKER_URL, "SECRET_KEY", "evil.example"):
         assert secret not in html
 
