@@ -14,6 +14,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VAR_DIR=/app/var \
+    DEBUG=false \
     STATIC_ROOT=/app/staticfiles
 # Pango, HarfBuzz and fonts for WeasyPrint's PDFs.
 RUN apt-get update \
@@ -37,4 +38,5 @@ RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     && mkdir -p /app/var && chown portal /app/var
 USER portal
 EXPOSE 8000
+# With DEBUG off the settings refuse to start without SECRET_KEY: the image carries none.
 CMD ["gunicorn", "productivity.wsgi:application", "--bind=0.0.0.0:8000"]

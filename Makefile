@@ -26,6 +26,8 @@ node_modules/.installed: package.json package-lock.json
 static/build/app.css: static/src/app.scss node_modules/.installed
 	npm run --silent build
 
+# The embedded demo is a development server: DEBUG on unless the environment says otherwise.
+run: export DEBUG ?= true
 run: setup
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
@@ -41,6 +43,7 @@ test: setup check-services
 
 # Not tests: measures rendering (pipeline vs WeasyPrint directly, memory) and 317 plans through
 # Redis, a worker and local SMTP. Prints the figures.
+bench: export DEBUG ?= true
 bench: setup check-services
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) bench/render.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) $(PY) bench/throughput.py

@@ -8,6 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "productivity.settings")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Benchmarks run the portal as a development server does (the floor's settings turn DEBUG off).
+os.environ.setdefault("DEBUG", "true")
 
 
 def django_ready(*, migrate: bool = True) -> None:

@@ -6,6 +6,8 @@ from django.urls import include, path
 from councils.forms import SignInForm
 from councils.views import home
 from productivity import views
+from productivity.health import health
+from productivity.sessions import session_keep_alive
 
 admin.site.site_header = "Submit a productivity plan: administration"
 
@@ -23,6 +25,8 @@ urlpatterns = [
         name="login",
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/keep-alive/", session_keep_alive, name="session_keep_alive"),
+    path("health/", health, name="health"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("cookies/", views.cookies, name="cookies"),
     path("", include("councils.urls")),

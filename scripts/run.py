@@ -22,6 +22,8 @@ def main() -> int:
     var.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
+    # The embedded demo is a development server; production starts gunicorn with DEBUG off.
+    env.setdefault("DEBUG", "true")
     commands = {
         "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": [

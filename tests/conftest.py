@@ -11,7 +11,9 @@ from tests.support.browser import (
     CHROMIUM_ARGS,
     as_served_without_scripts,
     axe_violations,
+    csp_violations,
     describe,
+    new_context,
     scripts_ran,
 )
 from tests.support.smtp import SmtpServer
@@ -127,7 +129,7 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, java_script_enabled=True)
+    context = new_context(chromium, base_url=live_server.url, java_script_enabled=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -136,7 +138,7 @@ def page(chromium, live_server):
 
 @pytest.fixture
 def page_without_js(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    context = new_context(chromium, base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -145,14 +147,16 @@ def page_without_js(chromium, live_server):
 
 @pytest.fixture
 def assert_accessible(chromium):
-    """Call with a page: fails listing every WCAG 2.2 A/AA violation axe finds.
+    """Call with a page: fails listing every WCAG 2.2 A/AA violation axe finds, and every
+    Content-Security-Policy violation on the pages the tab visited so far (0 allowed).
 
     A page opened with JavaScript off is checked as the server sent it, replayed where axe can
-    run with the page's own scripts blocked.
+    run with the page's own scripts blocked (it runs no script, so it cannot break the policy).
     """
 
     def check(page):
         if scripts_ran(page):
+            assert csp_violations(page) == [], page.url
             violations = axe_violations(page)
         else:
             with as_served_without_scripts(chromium, page) as replay:

@@ -19,6 +19,7 @@ from plans.views.errors import add_service_errors, can_change_draft, wrong_state
 from plans.views.signoff import sign_off_panel, sign_off_send_panel
 from plans.views.submission import submission_for_plan_page
 from productivity.http import client_ip, wants_json
+from productivity.sessions import signed_out_post_take
 
 
 def council_detail(request, gss_code):
@@ -75,8 +76,12 @@ def section_edit(request, plan_id, theme_number):
         return wrong_state(request, plan=plan, message=error.messages[0])
     theme_title = f"{section.theme.number}. {section.theme.title}"
     if request.method != "POST":
-        form = SectionForm(initial=_initial(section), theme_title=theme_title)
-        return _section_page(request, plan, section, form)
+        # Text posted after the session ended comes back once, on top of the saved text; its
+        # edit count still guards against overwriting someone else's newer save.
+        kept = signed_out_post_take(request)
+        initial = _initial(section) | _kept_fields(kept)
+        form = SectionForm(initial=initial, theme_title=theme_title)
+        return _section_page(request, plan, section, form, restored=kept is not None)
     autosave = wants_json(request)
     form = SectionForm(request.POST, theme_title=theme_title)
     if not form.is_valid():
@@ -110,14 +115,25 @@ def _initial(section) -> dict:
     }
 
 
+def _kept_fields(kept: dict[str, list[str]] | None) -> dict:
+    fields = ("narrative", "is_complete", "base_edit_count")
+    return {name: kept[name][0] for name in fields if kept and kept.get(name)}
+
+
 def _refused(request, plan, section, form, autosave):
     if autosave:
         return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
     return _section_page(request, plan, section, form)
 
 
-def _section_page(request, plan, section, form, conflict=None, status=200):
-    context = {"plan": plan, "section": section, "form": form, "conflict": conflict}
+def _section_page(request, plan, section, form, conflict=None, status=200, restored=False):
+    context = {
+        "plan": plan,
+        "section": section,
+        "form": form,
+        "conflict": conflict,
+        "restored": restored,
+    }
     return render(request, "plans/section_edit.html", context, status=409 if conflict else status)
 
 

@@ -8,6 +8,8 @@
 //   so the next save (automatic or the Save button) builds on it.
 // - If someone else saved the theme first, autosave stops and says so: the Save button then
 //   shows both texts side by side.
+// - If the session has ended, autosave stops and says so; the Save button then asks for sign-in
+//   and the page shows the text again afterwards.
 // - Leaving the page warns only while a change is not saved yet.
 
 const DELAY_MS = 2000;
@@ -61,6 +63,16 @@ export function startAutosave(form, { delay = DELAY_MS } = {}) {
         editCount.value = data.edit_count;
         saved = true;
         say(`Saved at ${data.saved_at}.`);
+        // The server saw activity: the timeout warning starts its count again.
+        document.dispatchEvent(new CustomEvent("app:session-activity"));
+      } else if (response.status === 401 || response.type === "opaqueredirect") {
+        // The session has ended. The Save button still works: it asks for sign-in and keeps
+        // the text, which the page shows again afterwards.
+        dirty = true;
+        stop(
+          "You have been signed out, so your text has not been saved. It is still here: use " +
+            "the Save button, sign in again, and your text will be kept.",
+        );
       } else if (response.status === 409 && data) {
         dirty = true;
         stop(

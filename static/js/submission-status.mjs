@@ -15,7 +15,8 @@ if (section && window.fetch) {
   const poll = async () => {
     try {
       const response = await fetch(url, {
-        headers: { Accept: "application/json" },
+        // A poll is not the user doing something: it must not keep the session alive.
+        headers: { Accept: "application/json", "X-Session-Activity": "background" },
         credentials: "same-origin",
       });
       if (!response.ok) throw new Error(String(response.status));

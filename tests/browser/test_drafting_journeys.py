@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from plans.models import Plan, Revision, ThemeSection
 from tests.browser.conftest import sign_out
 from tests.factories import CouncilFactory, RoundFactory, officer_of
+from tests.support.browser import new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -250,7 +251,7 @@ def test_autosave_conflict_stops_autosaving_and_explains(
     sign_in(page, second, path=f"/plans/{plan.pk}/themes/1/")
     expect(page.locator("h1")).to_have_text("Theme 1: Transforming services")
 
-    other = chromium.new_context(base_url=live_server.url).new_page()
+    other = new_context(chromium, base_url=live_server.url).new_page()
     try:
         sign_in(other, first, path=f"/plans/{plan.pk}/themes/1/")
         other.locator("#id_narrative").fill("Text from the first officer.")
@@ -290,7 +291,7 @@ def test_second_editor_is_refused_and_loses_nothing(
     chromium, live_server, page, check_page, sign_in, plan
 ):
     editor_a, editor_b = officer_of(plan.council), officer_of(plan.council)
-    page_b = chromium.new_context(base_url=live_server.url).new_page()
+    page_b = new_context(chromium, base_url=live_server.url).new_page()
     try:
         sign_in(page, editor_a, path=f"/plans/{plan.pk}/themes/2/")
         sign_in(page_b, editor_b, path=f"/plans/{plan.pk}/themes/2/")

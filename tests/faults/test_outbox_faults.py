@@ -20,6 +20,7 @@ from plans.outbox import outbox_sweep
 from tests.factories import PASSWORD, CouncilFactory, PlanFactory, councillor_of, officer_of
 from tests.faults.support import smtp_server, worker_env
 from tests.support.broker import broker, queued_tasks
+from tests.support.browser import new_context
 from tests.support.signoff import fill, record_cabinet, send
 from tests.support.smtp import free_port
 from tests.support.worker import ROOT, WorkerProcess, wait_for, worker_environment
@@ -87,7 +88,7 @@ def test_approval_while_the_broker_is_down_shows_the_confirmation_and_every_emai
 
     closed = free_port()
     web = WebServer(CELERY_BROKER_URL=f"redis://127.0.0.1:{closed}/0").start(tmp_path / "web.log")
-    context = chromium.new_context(base_url=web.url)
+    context = new_context(chromium, base_url=web.url)
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from plans.models import Plan, Submission, SubmissionAttempt
 from productivity.celery import app
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
+from tests.support.browser import new_context
 from tests.support.signoff import fill
 from tests.support.smtp import SmtpServer
 from tests.support.worker import WorkerProcess, wait_for
@@ -81,7 +82,7 @@ def test_plan_goes_from_sign_off_to_the_ministry_and_the_public_page(
 
     # Each councillor approves in their own browser, ticking the declaration.
     for councillor in (leader, holder):
-        context = chromium.new_context(base_url=live_server.url)
+        context = new_context(chromium, base_url=live_server.url)
         own = context.new_page()
         own.set_default_timeout(15_000)
         try:
@@ -140,7 +141,7 @@ def test_plan_goes_from_sign_off_to_the_ministry_and_the_public_page(
     assert Plan.objects.get(pk=plan.pk).status == Plan.Status.SUBMITTED
 
     # Residents see the plan, and the PDF downloads, with no sign-in.
-    public = chromium.new_context(base_url=live_server.url)
+    public = new_context(chromium, base_url=live_server.url)
     resident = public.new_page()
     try:
         resident.goto(f"/published/{council.gss_code}/{plan.round.slug}/")

@@ -15,7 +15,7 @@ for name in ("fontTools.subset", "weasyprint.progress", "celery.beat", "celery.w
 
 
 def _console(tmp_path, level: str) -> list[str]:
-    env = clean_environment(VAR_DIR=str(tmp_path), LOG_LEVEL=level)
+    env = clean_environment(DEBUG="true", VAR_DIR=str(tmp_path), LOG_LEVEL=level)
     result = manage("shell", "--no-imports", "-c", LOG_EACH, env=env)
     assert result.returncode == 0, result.stderr
     return result.stderr.splitlines()

@@ -70,10 +70,22 @@ def test_settings_read_production_values_from_the_environment():
     assert shown["debug"] is False
 
 
+def test_settings_start_with_debug_off_and_refuse_to_start_without_secret_key(tmp_path):
+    """A server started with no settings at all is not a debug server with a public key."""
+    result = manage("check", env=clean_environment(VAR_DIR=str(tmp_path)))
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: Set SECRET_KEY when DEBUG is off." in result.stderr
+
+
 def test_settings_default_to_sqlite_wal_filesystem_broker_and_mail_files(tmp_path):
-    """With no environment the portal runs embedded: everything lives under VAR_DIR."""
+    """With DEBUG on and nothing else (`make run`) the portal runs embedded: everything lives
+    under VAR_DIR."""
     result = manage(
-        "shell", "--no-imports", "-c", SHOW_SETTINGS, env=clean_environment(VAR_DIR=str(tmp_path))
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_SETTINGS,
+        env=clean_environment(DEBUG="true", VAR_DIR=str(tmp_path)),
     )
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout)
@@ -108,7 +120,7 @@ def test_settings_default_to_sqlite_wal_filesystem_broker_and_mail_files(tmp_pat
 
 
 def test_settings_reject_a_port_that_is_not_a_number():
-    result = manage("check", env=clean_environment(EMAIL_PORT="twenty-five"))
+    result = manage("check", env=clean_environment(DEBUG="true", EMAIL_PORT="twenty-five"))
     assert result.returncode == 1
     assert "EMAIL_PORT must be a whole number, not 'twenty-five'." in result.stderr
 

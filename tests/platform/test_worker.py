@@ -82,6 +82,7 @@ def test_embedded_defaults_let_web_and_worker_write_at_once(tmp_path):
     """`make run`'s defaults: SQLite (WAL) and the filesystem broker, two writers at once."""
     database = tmp_path / "db.sqlite3"
     env = clean_environment(
+        DEBUG="true",
         DATABASE_URL=f"sqlite:///{database}",
         CELERY_BROKER_URL="filesystem://",
         VAR_DIR=str(tmp_path),

@@ -118,7 +118,8 @@ def test_render_isolated_renders_in_a_new_process_after_a_render_runs_out_of_mem
     short one fits under and a 192 MB image does not."""
     result = subprocess.run(
         [sys.executable, "-c", OUT_OF_MEMORY_SCRIPT],
-        cwd=ROOT, env={**os.environ, "DJANGO_SETTINGS_MODULE": "productivity.settings"},
+        cwd=ROOT,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "productivity.settings", "DEBUG": "true"},
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert (result.returncode, result.stdout.strip()) == (0, "ok"), result.stderr[-2000:]

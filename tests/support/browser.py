@@ -19,6 +19,43 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 _axe = Axe()
 
+# Installed in every page of a context made by new_context(), before the page's own scripts:
+# each Content-Security-Policy violation is kept in the tab's sessionStorage, so violations on
+# every page the tab visited (same origin) are still there when a test asks.
+CSP_WATCHER = """
+(() => {
+  const key = "test-csp-violations";
+  window.__cspWatched = true;
+  document.addEventListener("securitypolicyviolation", (event) => {
+    try {
+      const seen = JSON.parse(window.sessionStorage.getItem(key) || "[]");
+      seen.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ` +
+        `${window.location.pathname} (${event.sourceFile}:${event.lineNumber})`);
+      window.sessionStorage.setItem(key, JSON.stringify(seen));
+    } catch (error) {
+      window.__cspUnrecorded = (window.__cspUnrecorded || 0) + 1;
+    }
+  });
+})();
+"""
+
+
+def new_context(chromium, **options):
+    """A browser context whose pages record every CSP violation (see csp_violations)."""
+    context = chromium.new_context(**options)
+    context.add_init_script(CSP_WATCHER)
+    return context
+
+
+def csp_violations(page) -> list[str]:
+    """Every CSP violation on the pages this tab visited on the page's origin, so far."""
+    assert page.evaluate("window.__cspWatched === true"), (
+        f"{page.url}: no CSP watcher; make the context with tests.support.browser.new_context"
+    )
+    unrecorded = page.evaluate("window.__cspUnrecorded || 0")
+    recorded = page.evaluate("JSON.parse(sessionStorage.getItem('test-csp-violations') || '[]')")
+    return recorded + [f"{unrecorded} not recorded"] * bool(unrecorded)
+
 
 def axe_violations(page) -> list[dict]:
     """Every WCAG 2.2 A/AA violation axe finds on the page, as axe reports them."""

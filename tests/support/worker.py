@@ -25,6 +25,10 @@ def worker_environment(**overrides) -> dict[str, str]:
     else:
         env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
     env["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    # The portal starts with DEBUG off (and then needs https and a host list): a process a test
+    # starts is a development one, sharing the test run's key.
+    env["DEBUG"] = "true"
+    env["SECRET_KEY"] = settings.SECRET_KEY
     env.update({key: str(value) for key, value in overrides.items()})
     return env
 

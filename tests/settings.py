@@ -1,0 +1,13 @@
+"""The settings a test run uses: the portal's own, read with DEBUG explicitly on.
+
+The portal starts with DEBUG off unless told otherwise (and then needs SECRET_KEY, https and a
+host list). A test run, like `make run`, is a development setting: it says so here, before the
+settings are read, and every process a test starts (a worker, gunicorn, manage.py) inherits it.
+pytest-django still runs each test with settings.DEBUG off.
+"""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from productivity.settings import *  # noqa: E402, F403
