@@ -7,6 +7,7 @@ ALLOWED_HOSTS and DEBUG=false.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -52,7 +53,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, whose site also asks for a verified second factor.
+    "productivity.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,6 +63,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "councils",
     "plans",
 ]
@@ -72,10 +79,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has the user given a second factor in this session?
+    "django_otp.middleware.OTPMiddleware",
+    # Whoever needs a second factor and has not given one may open only the sign-in pages.
+    "councils.mfa.middleware.SecondFactorRequiredMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "productivity.urls"
@@ -118,6 +131,37 @@ AUTH_USER_MODEL = "councils.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# django-axes first, so a locked-out account and address is refused before its password is
+# even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Throttling wrong passwords (django-axes): an account is locked from one address after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES. Never by address alone: a whole council
+# behind one address must not be locked out by one person.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "productivity.http.client_ip"
+AXES_USERNAME_CALLABLE = "councils.mfa.views.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "councils.mfa.views.locked_out"
+AXES_VERBOSE = False
+
+# Second factors (django-otp): wrong codes make the next try wait 1, 2, 4, 8... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Submit a productivity plan"
+# Passkeys (django-otp-webauthn), only as a second factor after the password. The relying
+# party is the portal's host name (never an IP address: browsers refuse those); the origins
+# are the addresses the browser shows, e.g. https://plans.example.gov.uk.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
+OTP_WEBAUTHN_RP_NAME = "Submit a productivity plan"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

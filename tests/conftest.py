@@ -14,6 +14,7 @@ from tests.support.browser import (
     describe,
     scripts_ran,
 )
+from tests.support.mfa import force_login_verified
 from tests.support.smtp import SmtpServer
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
@@ -82,7 +83,7 @@ def officer(plan):
 
 @pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     return client
 
 
