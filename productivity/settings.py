@@ -7,8 +7,10 @@ ALLOWED_HOSTS and DEBUG=false.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -155,13 +157,6 @@ AXES_VERBOSE = False
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 OTP_TOTP_ISSUER = "Submit a productivity plan"
-# Passkeys (django-otp-webauthn), only as a second factor after the password. The relying
-# party is the portal's host name (never an IP address: browsers refuse those); the origins
-# are the addresses the browser shows, e.g. https://plans.example.gov.uk.
-OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-OTP_WEBAUTHN_RP_ID = os.environ.get("WEBAUTHN_RP_ID", "localhost")
-OTP_WEBAUTHN_RP_NAME = "Submit a productivity plan"
-OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("WEBAUTHN_ORIGINS", "http://localhost:8000")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -299,6 +294,21 @@ if not DEBUG:
 
 SERVICE_NAME = "Submit a productivity plan"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Passkeys (django-otp-webauthn), only as a second factor after the password. The relying
+# party is the portal's host name (browsers refuse an IP address, so the embedded demo uses
+# localhost); the origins are the addresses the browser shows. Both follow SITE_URL unless set.
+_site = urlsplit(SITE_URL)
+_site_is_ip = bool(re.fullmatch(r"[\d.]+|\[.*\]", _site.hostname or ""))
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = os.environ.get(
+    "WEBAUTHN_RP_ID", "localhost" if _site_is_ip else (_site.hostname or "localhost")
+)
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if _site_is_ip else f"{_site.scheme}://{_site.netloc}",
+)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 # Libraries that narrate their work at INFO: only their warnings and errors reach the console.

@@ -44,9 +44,9 @@ def _throttle_error(device: Device, field: str) -> ValidationError | None:
     return ValidationError(
         {
             field: ValidationError(
-                "You have entered too many wrong codes. Wait %(seconds)s seconds, then try again",
+                "You have entered too many wrong codes. Wait %(wait)s, then try again",
                 code="throttled",
-                params={"seconds": seconds},
+                params={"wait": "1 second" if seconds == 1 else f"{seconds} seconds"},
             )
         }
     )
