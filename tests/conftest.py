@@ -82,6 +82,13 @@ def officer(plan):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, having given the second factor the admin asks for."""
+    force_login_verified(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def officer_client(client, officer):
     force_login_verified(client, officer)
     return client
