@@ -13,6 +13,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plans.models import AuditEvent
+from plans.services.audit import audit_record
+
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
@@ -63,9 +66,11 @@ def _check_code(device: Device, token: str, *, field: str, wrong: str) -> None:
         raise ValidationError({field: ValidationError(wrong, code="invalid")})
 
 
-def totp_device_confirm(*, user, token: str) -> tuple[TOTPDevice, list[str]]:
-    """Confirm the app being set up with a code from it; replaces the recovery codes and
-    returns the device and the new codes (shown to the user once)."""
+def totp_device_confirm(
+    *, user, token: str, ip_address: str | None = None
+) -> tuple[TOTPDevice, list[str]]:
+    """Confirm the app being set up with a code from it; replaces the recovery codes, writes
+    the audit event and returns the device and the new codes (shown to the user once)."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         raise ValidationError(
@@ -82,7 +87,13 @@ def totp_device_confirm(*, user, token: str) -> tuple[TOTPDevice, list[str]]:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-        codes = recovery_codes_replace(user=user)
+        codes = _recovery_codes_new(user)
+        audit_record(
+            action=AuditEvent.Action.SECOND_FACTOR_ADDED,
+            actor=user,
+            detail={"kind": "authenticator_app"},
+            ip_address=ip_address,
+        )
     return device, codes
 
 
@@ -116,9 +127,7 @@ def recovery_code_use(*, user, code: str) -> StaticDevice:
     return device
 
 
-@transaction.atomic
-def recovery_codes_replace(*, user) -> list[str]:
-    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones and return them."""
+def _recovery_codes_new(user) -> list[str]:
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
@@ -126,8 +135,27 @@ def recovery_codes_replace(*, user) -> list[str]:
     return codes
 
 
-def recovery_codes_ensure(*, user) -> list[str]:
-    """New recovery codes if the user has none (after their first passkey), else []."""
+@transaction.atomic
+def recovery_codes_replace(*, user, ip_address: str | None = None) -> list[str]:
+    """Replace the user's recovery codes with RECOVERY_CODE_COUNT new ones, write the audit
+    event and return the codes."""
+    codes = _recovery_codes_new(user)
+    audit_record(
+        action=AuditEvent.Action.RECOVERY_CODES_REPLACED, actor=user, ip_address=ip_address
+    )
+    return codes
+
+
+@transaction.atomic
+def passkey_added(*, user, ip_address: str | None = None) -> list[str]:
+    """After the browser saved a passkey (django-otp-webauthn stored it): write the audit
+    event and return new recovery codes if the user had none, else []."""
+    audit_record(
+        action=AuditEvent.Action.SECOND_FACTOR_ADDED,
+        actor=user,
+        detail={"kind": "passkey"},
+        ip_address=ip_address,
+    )
     if StaticDevice.objects.filter(user=user, confirmed=True).exists():
         return []
-    return recovery_codes_replace(user=user)
+    return _recovery_codes_new(user)

@@ -20,6 +20,7 @@ from councils.mfa import services
 from councils.mfa.forms import AppCodeForm, RecoveryCodeForm
 from councils.mfa.selectors import second_factors_of
 from plans.views.errors import add_service_errors
+from productivity.http import client_ip
 
 REMEMBER_SECONDS = 12 * 3600
 # Recovery codes wait here between being made and being shown, once.
@@ -159,7 +160,7 @@ def totp_setup(request):
     if request.method == "POST" and form.is_valid():
         try:
             device, codes = services.totp_device_confirm(
-                user=request.user, token=form.cleaned_data["token"]
+                user=request.user, token=form.cleaned_data["token"], ip_address=client_ip(request)
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -185,7 +186,7 @@ def passkey_added(request):
     next_url = _next_url(request)
     if not second_factors_of(request.user).passkeys or not request.user.is_verified():
         return redirect(_with_next("mfa:setup", next_url))
-    codes = services.recovery_codes_ensure(user=request.user)
+    codes = services.passkey_added(user=request.user, ip_address=client_ip(request))
     if not codes:
         return redirect(next_url)
     request.session[NEW_CODES_SESSION_KEY] = codes
@@ -219,5 +220,7 @@ def recovery_codes_renew(request):
     """Replace the recovery codes (only with a second factor given in this session)."""
     if not request.user.is_verified():
         return redirect(_with_next("mfa:verify", reverse("mfa:account")))
-    request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_replace(user=request.user)
+    request.session[NEW_CODES_SESSION_KEY] = services.recovery_codes_replace(
+        user=request.user, ip_address=client_ip(request)
+    )
     return redirect(_with_next("mfa:recovery_codes", reverse("mfa:account")))

@@ -87,6 +87,8 @@ class AuditAction(models.TextChoices):
         "deadline_extension_removed",
         "Deadline extension removed: the round's deadline applies",
     )
+    SECOND_FACTOR_ADDED = "second_factor_added", "Second factor set up"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced", "Recovery codes replaced"
 
 
 class AuditEvent(models.Model):

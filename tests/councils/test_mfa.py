@@ -13,6 +13,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from councils.mfa.views import NEW_CODES_SESSION_KEY
 from councils.models import Membership
 from plans.demo import DEMO_TOTP_SECRET, demo_second_factors, demo_totp_uri
+from plans.models import AuditEvent
 from tests.factories import (
     PASSWORD,
     CouncilFactory,
@@ -145,6 +146,9 @@ def test_app_set_up_shows_a_qr_code_and_the_secret_then_ten_recovery_codes_once(
     )
     assert _device_state(device)[0] is True
     assert _verified(client)
+    assert list(AuditEvent.objects.values_list("action", "actor", "detail", "ip_address")) == [
+        ("second_factor_added", councillor.pk, {"kind": "authenticator_app"}, "127.0.0.1")
+    ]
     codes_page = client.get(response["Location"])
     codes = re.findall(r"<li><code>([a-z2-7]+)</code></li>", codes_page.content.decode())
     assert len(codes) == 10
@@ -171,6 +175,7 @@ def test_app_set_up_with_a_wrong_code_says_so_and_keeps_the_app_unconfirmed(clie
     assert _device_state(device) == (False, -1, 1)
     assert not _verified(client)
     assert StaticDevice.objects.filter(user=councillor).count() == 0
+    assert AuditEvent.objects.count() == 0
 
 
 def test_a_stolen_password_cannot_add_another_app(client, councillor):
@@ -258,6 +263,7 @@ def test_a_recovery_code_works_once(client, councillor, settings):
     force_login_verified(client, councillor)
     client.post(reverse("mfa:recovery_codes_renew"))
     code = client.session[NEW_CODES_SESSION_KEY][0]
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["recovery_codes_replaced"]
     client.logout()
 
     _sign_in(client, councillor)
