@@ -9,7 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render, resolve_url
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
@@ -55,10 +55,9 @@ def sign_in_username(request, credentials=None) -> str | None:
 
 def locked_out(request, original_response=None, credentials=None):
     """The page for an account locked from this address after too many wrong passwords."""
-    reset_url = None
     try:
         reset_url = reverse("password_reset")
-    except Exception:  # noqa: BLE001 - the reset pages are optional
+    except NoReverseMatch:  # a portal without password reset pages
         reset_url = None
     return render(
         request,
