@@ -98,6 +98,18 @@ def test_councillor_sets_up_an_authenticator_app_and_signs_in_with_it(page, asse
     page.wait_for_url(re.compile(re.escape(council_page) + "$"))
     assert StaticToken.objects.filter(device__user=leader).count() == 9
 
+    # Five wrong passwords lock the account from this address, with a page that says so.
+    _sign_out(page)
+    for _ in range(5):
+        page.goto("/sign-in/")
+        page.get_by_label("Email address").fill(leader.email)
+        page.get_by_label("Password").fill("not-the-password")
+        with page.expect_response(lambda response: response.request.method == "POST") as posted:
+            page.get_by_role("button", name="Sign in").click()
+    assert posted.value.status == 429
+    expect(page.locator("h1")).to_have_text("You cannot sign in for 15 minutes")
+    assert_accessible(page)
+
 
 def _virtual_authenticator(page) -> None:
     cdp = page.context.new_cdp_session(page)
