@@ -50,8 +50,10 @@ end
 def session_cookie(user) -> str:
     from django.test import Client
 
+    from tests.support.mfa import force_login_verified
+
     client = Client()
-    client.force_login(user)
+    force_login_verified(client, user)
     return client.cookies["sessionid"].value
 
 

@@ -29,6 +29,12 @@ class SignInForm(AuthenticationForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": "Enter your password"},
     )
+    remember = forms.BooleanField(
+        label="Remember me on this device for 12 hours",
+        required=False,
+        help_text="Do not tick this on a shared computer. Otherwise you are signed out when "
+        "you close your browser.",
+    )
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Contact your administrator.",
@@ -41,6 +47,7 @@ class SignInForm(AuthenticationForm):
         self.helper.layout = Layout(
             Field.text("username", label_size=Size.SMALL, field_width=20),
             Field.text("password", label_size=Size.SMALL, field_width=20),
+            Field.checkbox("remember", small=True),
             Button("sign_in", "Sign in"),
         )
 

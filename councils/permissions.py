@@ -48,6 +48,23 @@ def is_panel(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_panel_member)
 
 
+# --- Second factor --------------------------------------------------------------------------
+
+# Roles whose approval or reading reaches beyond their own drafting: a second factor is a must.
+SECOND_FACTOR_ROLES = (Role.COUNCILLOR, Role.STATUTORY_OFFICER)
+
+
+def second_factor_required(user) -> bool:
+    """Councillors, statutory officers, panel members and administrators must give a second
+    factor at every sign-in; officers may choose to set one up (and then must give it too)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff or user.is_superuser or user.is_panel_member:
+        return True
+    _roles(user, 0)
+    return any(roles & set(SECOND_FACTOR_ROLES) for roles in user._council_roles.values())
+
+
 # --- Seeing a plan: the rule and its filter ----------------------------------------------------
 
 

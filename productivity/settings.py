@@ -7,7 +7,10 @@ ALLOWED_HOSTS and DEBUG=false.
 """
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -53,7 +56,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin, whose site also asks for a verified second factor.
+    "productivity.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -64,6 +68,11 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "csp",
     "productivity.apps.ProductivityConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "axes",
     "councils",
     "plans",
 ]
@@ -80,10 +89,16 @@ MIDDLEWARE = [
     # Signs out an idle or too old session, then keeps what a signed-out POST carried.
     "productivity.sessions.SessionTimeoutMiddleware",
     "productivity.sessions.SignedOutPostMiddleware",
+    # request.user.is_verified(): has the user given a second factor in this session?
+    "django_otp.middleware.OTPMiddleware",
+    # Whoever needs a second factor and has not given one may open only the sign-in pages.
+    "councils.mfa.middleware.SecondFactorRequiredMiddleware",
     # Every page needs a signed-in user unless its view says otherwise (login_not_required).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "productivity.urls"
@@ -128,6 +143,30 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # A password reset link works once (it depends on the password) and for an hour.
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# django-axes first, so a locked-out account and address is refused before its password is
+# even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Throttling wrong passwords (django-axes): an account is locked from one address after
+# AXES_FAILURE_LIMIT failures, for AXES_COOLOFF_MINUTES. Never by address alone: a whole council
+# behind one address must not be locked out by one person.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "productivity.http.client_ip"
+AXES_USERNAME_CALLABLE = "councils.mfa.views.sign_in_username"
+AXES_LOCKOUT_CALLABLE = "councils.mfa.views.locked_out"
+AXES_VERBOSE = False
+
+# Second factors (django-otp): wrong codes make the next try wait 1, 2, 4, 8... seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_TOTP_ISSUER = "Submit a productivity plan"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -295,6 +334,21 @@ HEALTH_HEARTBEAT_MAX_AGE_SECONDS = env_int("HEALTH_HEARTBEAT_MAX_AGE_SECONDS", 5
 
 SERVICE_NAME = "Submit a productivity plan"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Passkeys (django-otp-webauthn), only as a second factor after the password. The relying
+# party is the portal's host name (browsers refuse an IP address, so the embedded demo uses
+# localhost); the origins are the addresses the browser shows. Both follow SITE_URL unless set.
+_site = urlsplit(SITE_URL)
+_site_is_ip = bool(re.fullmatch(r"[\d.]+|\[.*\]", _site.hostname or ""))
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_RP_ID = os.environ.get(
+    "WEBAUTHN_RP_ID", "localhost" if _site_is_ip else (_site.hostname or "localhost")
+)
+OTP_WEBAUTHN_RP_NAME = SERVICE_NAME
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "WEBAUTHN_ORIGINS",
+    "http://localhost:8000" if _site_is_ip else f"{_site.scheme}://{_site.netloc}",
+)
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 # Libraries that narrate their work at INFO: only their warnings and errors reach the console.

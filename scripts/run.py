@@ -24,6 +24,8 @@ def main() -> int:
     env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     # The embedded demo is a development server; production starts gunicorn with DEBUG off.
     env.setdefault("DEBUG", "true")
+    # Passkeys are bound to a host name, never an IP address: they work at localhost.
+    env.setdefault("WEBAUTHN_ORIGINS", f"http://localhost:{port}")
     commands = {
         "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{port}"],
         "worker": [
@@ -39,7 +41,8 @@ def main() -> int:
         for name, command in commands.items()
     }
     print(
-        f"\nThe portal is at http://127.0.0.1:{port}/ (Ctrl-C stops the web app and the worker)\n",
+        f"\nThe portal is at http://127.0.0.1:{port}/ (Ctrl-C stops the web app and the worker)"
+        f"\nFor passkeys, open it at http://localhost:{port}/\n",
         flush=True,
     )
 

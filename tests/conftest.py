@@ -16,6 +16,7 @@ from tests.support.browser import (
     new_context,
     scripts_ran,
 )
+from tests.support.mfa import force_login_verified
 from tests.support.smtp import SmtpServer
 
 # Playwright's sync API runs an event loop in this thread; Django must still allow ORM calls.
@@ -83,8 +84,15 @@ def officer(plan):
 
 
 @pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin_client, having given the second factor the admin asks for."""
+    force_login_verified(client, admin_user)
+    return client
+
+
+@pytest.fixture
 def officer_client(client, officer):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     return client
 
 

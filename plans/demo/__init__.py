@@ -10,11 +10,16 @@ The plans' content is written for this portal from the facts in the councils' re
 (their figures, lists and structure), in our own words.
 """
 
+from base64 import b32decode
 from datetime import date, datetime
+from urllib.parse import quote, urlencode
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from councils.mfa.middleware import second_factor_needed
 from councils.models import Council, Membership, User
 from councils.services import membership_grant
 from plans.codebook import codebook_seed
@@ -40,6 +45,10 @@ from plans.services.signoff import (
 )
 
 DEMO_PASSWORD = "productivity-demo-2024"
+# The one authenticator-app secret every demo account that needs a second factor shares, so a
+# newcomer adds it to their app once. Only this demo seed uses it; real accounts get their own
+# random secret when they set up their app.
+DEMO_TOTP_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 LONDON = ZoneInfo("Europe/London")
 
 DEMO_COUNCILS = {
@@ -73,6 +82,22 @@ def _user(email: str, full_name: str, **extra) -> User:
     if user is None:
         user = User.objects.create_user(email, DEMO_PASSWORD, full_name=full_name, **extra)
     return user
+
+
+def demo_totp_uri() -> str:
+    """The demo secret as an otpauth:// address, which authenticator apps read."""
+    issuer = settings.OTP_TOTP_ISSUER
+    query = urlencode({"secret": DEMO_TOTP_SECRET, "issuer": issuer, "digits": 6, "period": 30})
+    return f"otpauth://totp/{quote(issuer)}:{quote('demo accounts')}?{query}"
+
+
+@transaction.atomic
+def demo_second_factors(emails: list[str]) -> None:
+    """Give every demo account that needs a second factor the demo authenticator app."""
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    for user in User.objects.filter(email__in=emails).order_by("pk"):
+        if second_factor_needed(user) and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="Demo app", key=key, confirmed=True)
 
 
 def _open_round() -> Round:

@@ -95,6 +95,8 @@ class AuditAction(models.TextChoices):
     CODE_MEMO_CHANGED = "code_memo_changed", "Code memo changed"
     EXTRACT_CODED = "extract_coded", "Passage coded"
     EXTRACT_CODE_REMOVED = "extract_code_removed", "Code removed from a passage"
+    SECOND_FACTOR_ADDED = "second_factor_added", "Second factor set up"
+    RECOVERY_CODES_REPLACED = "recovery_codes_replaced", "Recovery codes replaced"
 
 
 class AuditEvent(models.Model):

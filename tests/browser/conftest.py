@@ -8,6 +8,7 @@ import pytest
 
 from tests.factories import PASSWORD
 from tests.support.browser import axe_violations, describe
+from tests.support.mfa import pass_second_factor
 
 # SCREENSHOT_DIR=/tmp/shots saves a full-page screenshot of every page the journeys check.
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR", "")
@@ -44,7 +45,7 @@ def sign_in(check_page):
         page.get_by_label("Email address").fill(user.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        pass_second_factor(page, user)
 
     return do
 

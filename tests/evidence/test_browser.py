@@ -13,6 +13,7 @@ from plans.services import evidence as services
 from plans.services import kpis as kpi_services
 from tests.factories import PASSWORD
 from tests.support.evidence import ITEM_KINDS, make_kpi, one_of_each
+from tests.support.mfa import pass_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ def sign_in(page, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user)
     expect(page.get_by_role("button", name=re.compile("^Sign out"))).to_be_visible()
 
 

@@ -9,6 +9,7 @@ from plans.models import Barrier, GuidingQuestion, Theme
 from plans.rounds import round_seed_themes
 from plans.services import evidence as services
 from tests.factories import PlanFactory, RoundFactory, officer_of
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_barrier_create_is_refused_when_the_round_asks_for_no_barriers():
 
 def test_barrier_pages_follow_the_barriers_theme_not_the_last_theme(client, middle_barriers_plan):
     plan, officer = middle_barriers_plan
-    client.force_login(officer)
+    force_login_verified(client, officer)
     add = client.post(
         reverse("plans:barriers_add", args=[plan.pk]), {**BARRIER, "base_edit_count": 0}
     )
@@ -87,5 +88,5 @@ def test_barrier_pages_follow_the_barriers_theme_not_the_last_theme(client, midd
 
 def test_barrier_add_is_a_404_when_the_round_asks_for_no_barriers(client):
     plan = PlanFactory(round=RoundFactory(themes=[_theme(1), _theme(2)]))
-    client.force_login(officer_of(plan.council))
+    force_login_verified(client, officer_of(plan.council))
     assert client.get(reverse("plans:barriers_add", args=[plan.pk])).status_code == 404

@@ -20,6 +20,7 @@ from plans.services import evidence as services
 from plans.services import kpis as kpi_services
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
 from tests.support.evidence import KPI_FIELDS, make_kpi, make_kpis_directly
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +91,7 @@ def test_every_evidence_page_renders_for_an_officer(officer_client, plan, items)
 
 
 def test_every_evidence_page_is_a_404_for_another_councils_officer(client, plan, items):
-    client.force_login(officer_of(CouncilFactory()))
+    force_login_verified(client, officer_of(CouncilFactory()))
     post_only = [
         reverse("plans:kpi_value_add", args=[plan.pk, items["kpi"].pk]),
         reverse("plans:kpi_value_delete", args=[plan.pk, items["kpi"].pk, items["value"].pk]),
@@ -136,7 +137,7 @@ def test_items_of_another_plan_are_a_404_inside_your_own_plan(officer_client, pl
 
 
 def test_councillors_can_read_the_evidence_but_not_change_it(client, plan, items):
-    client.force_login(councillor_of(plan.council))
+    force_login_verified(client, councillor_of(plan.council))
     assert client.get(reverse("plans:kpis", args=[plan.pk])).status_code == 200
     assert client.get(reverse("plans:context", args=[plan.pk])).status_code == 200
     assert client.get(reverse("plans:kpi_add", args=[plan.pk])).status_code == 403

@@ -2,6 +2,7 @@ import pytest
 
 from tests.browser.conftest import check_page, sign_in  # noqa: F401 (fixtures)
 from tests.panel.factories import panel_member, test_round
+from tests.support.mfa import force_login_verified
 
 
 @pytest.fixture(autouse=True)
@@ -23,5 +24,5 @@ def panel_user(db):
 
 @pytest.fixture
 def panel_client(client, panel_user):
-    client.force_login(panel_user)
+    force_login_verified(client, panel_user)
     return client

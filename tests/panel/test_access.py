@@ -8,6 +8,7 @@ from councils.models import Membership
 from plans.models import PanelExport, PanelNote
 from tests.factories import MembershipFactory, UserFactory
 from tests.panel.factories import council, panel_member, submitted_plan
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def _expected(role: str, name: str) -> int:
 def test_every_panel_url_gives_each_role_its_exact_status(client, world, role):
     users, urls = world
     if users[role] is not None:
-        client.force_login(users[role])
+        force_login_verified(client, users[role])
     results = {}
     for name in URL_NAMES:
         method, url = urls[name]
@@ -99,7 +100,7 @@ def test_every_panel_url_gives_each_role_its_exact_status(client, world, role):
 
 def test_signing_in_as_a_panel_member_lands_on_the_tracker(client, world, round_):
     users, _ = world
-    client.force_login(users["panel"])
+    force_login_verified(client, users["panel"])
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain == [
         (reverse("plans:panel_home"), 302),
@@ -113,7 +114,7 @@ def test_an_inactive_panel_member_is_refused(client, world):
     panel = users["panel"]
     panel.is_active = False
     panel.save(update_fields=["is_active"])
-    client.force_login(panel)
+    force_login_verified(client, panel)
     # Django signs an inactive user out: every panel page sends them to sign in.
     assert client.get(urls["tracker"][1]).status_code == 302
 
@@ -123,7 +124,7 @@ def test_panel_home_lands_on_the_latest_round_with_a_sent_plan(client, round_):
 
     later = test_round(deadline=round_.deadline + timezone.timedelta(days=300))
     panel = panel_member()
-    client.force_login(panel)
+    force_login_verified(client, panel)
     # Nothing sent anywhere: the latest round that has opened.
     response = client.get(reverse("plans:panel_home"))
     assert response["Location"] == reverse("plans:panel_tracker", args=[later.slug])

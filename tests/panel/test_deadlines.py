@@ -13,6 +13,7 @@ from plans.models import AuditEvent, DeadlineExtension, Round
 from plans.services.panel import deadline_extension_grant, deadline_extension_remove
 from tests.factories import UserFactory
 from tests.panel.factories import council, drafting_plan
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -104,7 +105,7 @@ def test_deadline_extension_remove_is_audited(round_):
 def test_admin_grants_an_extension_through_the_service(client, round_):
     alpha = council("Alpha District Council")
     admin = _admin()
-    client.force_login(admin)
+    force_login_verified(client, admin)
     later = round_.deadline + timedelta(days=7)
     local = later.astimezone(LONDON)
     response = client.post(
@@ -127,7 +128,7 @@ def test_admin_grants_an_extension_through_the_service(client, round_):
 
 def test_admin_extension_before_the_round_deadline_shows_the_error(client, round_):
     alpha = council("Alpha District Council")
-    client.force_login(_admin())
+    force_login_verified(client, _admin())
     local = (round_.deadline - timedelta(days=1)).astimezone(LONDON)
     response = client.post(
         reverse("admin:plans_deadlineextension_add"),

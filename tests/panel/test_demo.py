@@ -19,6 +19,7 @@ from plans.models import (
 )
 from plans.selectors.coding import coding_matrix
 from plans.selectors.panel import TrackerFilters, tracker_councils, tracker_counts
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_demo_panel_seed_covers_every_stage_tier_and_region(seeded):
 
 
 def test_demo_panel_account_lands_on_the_2024_tracker(client, seeded):
-    client.force_login(User.objects.get(email="panel@example.gov.uk"))
+    force_login_verified(client, User.objects.get(email="panel@example.gov.uk"))
     response = client.get(reverse("home"), follow=True)
     assert response.redirect_chain[-1][0] == reverse("plans:panel_tracker", args=[seeded.slug])
     assert response.context["counts"].submitted == 21

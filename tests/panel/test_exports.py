@@ -13,6 +13,7 @@ from plans.services import panel as services
 from productivity.celery import app
 from tests.panel.factories import REGION, council, panel_member, submitted_plan
 from tests.support.broker import broker, queued_tasks
+from tests.support.mfa import force_login_verified
 from tests.support.worker import WorkerProcess, wait_for
 
 
@@ -105,17 +106,17 @@ def test_export_download_is_for_the_asker_only_and_expires(client, panel_user, r
     _three_sent(round_)
     export = services.panel_export_request(user=panel_user, round=round_, filters=TrackerFilters())
     url = reverse("plans:panel_export_download", args=[export.pk])
-    client.force_login(panel_user)
+    force_login_verified(client, panel_user)
     assert client.get(url).status_code == 404  # not built yet
     export = services.panel_export_build(export_id=export.pk)
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     assert b"".join(response.streaming_content)[:2] == b"PK"
-    client.force_login(panel_member())
+    force_login_verified(client, panel_member())
     assert client.get(url).status_code == 404
     assert client.get(reverse("plans:panel_export_detail", args=[export.pk])).status_code == 404
-    client.force_login(panel_user)
+    force_login_verified(client, panel_user)
     PanelExport.objects.filter(pk=export.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
@@ -144,7 +145,7 @@ def test_export_status_json_reports_progress(panel_client, panel_user, round_):
 def test_a_real_worker_builds_the_zip_asked_for_over_http(client, round_, tmp_path):
     plans = _three_sent(round_)
     panel = panel_member()
-    client.force_login(panel)
+    force_login_verified(client, panel)
     app.control.purge()
     worker = WorkerProcess(VAR_DIR=tmp_path / "var").start(log_path=tmp_path / "worker.log")
     try:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from plans.models import Plan, Revision
 from plans.services.drafting import section_save
 from tests.factories import CouncilFactory, PlanFactory, councillor_of, officer_of
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def test_every_drafting_url_sends_a_signed_out_user_to_sign_in(client, plan):
 
 
 def test_every_plan_url_is_a_404_for_another_councils_officer(client, plan):
-    client.force_login(officer_of(CouncilFactory()))
+    force_login_verified(client, officer_of(CouncilFactory()))
     for url in _all_urls(plan):
         assert client.get(url).status_code == (405 if url.endswith("/start/") else 404), url
         assert client.post(url, {"round": plan.round.pk}).status_code == 404, url
@@ -72,7 +73,7 @@ def test_every_plan_url_is_a_404_for_another_councils_officer(client, plan):
 
 def test_a_councillor_reads_the_plan_but_gets_403_on_the_theme_page(client, plan):
     """Councillors see the plan, its check page and history; editing a theme is a 403."""
-    client.force_login(councillor_of(plan.council))
+    force_login_verified(client, councillor_of(plan.council))
     tasklist, edit, check, revisions, _ = _plan_urls(plan)
     assert [client.get(url).status_code for url in (tasklist, check, revisions)] == [200] * 3
     assert client.get(edit).status_code == 403
@@ -85,7 +86,7 @@ def test_a_councillor_cannot_start_a_plan(client, council):
     from tests.factories import RoundFactory
 
     round_ = RoundFactory()
-    client.force_login(councillor_of(council))
+    force_login_verified(client, councillor_of(council))
     response = client.post(
         reverse("plans:plan_start", args=[council.gss_code]), {"round": round_.pk}
     )
@@ -98,7 +99,7 @@ def test_the_theme_page_of_an_approved_plan_is_a_409_and_changes_nothing(client)
 
     version = approved_version()
     plan = version.plan
-    client.force_login(version.created_by)
+    force_login_verified(client, version.created_by)
     url = reverse("plans:section_edit", args=[plan.pk, 1])
     before = plan.sections.get(theme__number=1).narrative
 
@@ -124,7 +125,7 @@ def test_plan_start_view_starts_the_plan_once_and_shows_its_task_list(client, co
     from tests.factories import RoundFactory
 
     round_ = RoundFactory()
-    client.force_login(officer_of(council))
+    force_login_verified(client, officer_of(council))
     url = reverse("plans:plan_start", args=[council.gss_code])
     first = client.post(url, {"round": round_.pk})
     second = client.post(url, {"round": round_.pk})
@@ -167,7 +168,7 @@ def test_section_edit_conflict_keeps_the_users_text_and_shows_the_newer_one(clie
     """The second editor gets a 409 page with their own text and the newer saved text."""
     first, second = officer_of(plan.council), officer_of(plan.council, user__full_name="Sam Two")
     _save(plan, first, "The first officer's text")
-    client.force_login(second)
+    force_login_verified(client, second)
     url = reverse("plans:section_edit", args=[plan.pk, 1])
     response = client.post(
         url, {"narrative": "The second officer's text", "is_complete": "no", "base_edit_count": "0"}
@@ -225,7 +226,7 @@ def test_autosave_of_an_untouched_theme_changes_nothing(officer_client, plan):
 def test_autosave_conflict_is_a_409_json_answer(client, plan):
     first = officer_of(plan.council, user__full_name="Alex First")
     _save(plan, first, "Saved first")
-    client.force_login(officer_of(plan.council))
+    force_login_verified(client, officer_of(plan.council))
     response = client.post(
         reverse("plans:section_edit", args=[plan.pk, 1]),
         {"narrative": "Autosaved second", "is_complete": "no", "base_edit_count": "0"},
@@ -353,7 +354,7 @@ THEME_PAGE_QUERIES = 6
 @pytest.mark.parametrize("make_plan", [_small_plan, _large_plan], ids=["small", "large"])
 def test_task_list_runs_a_fixed_number_of_queries(client, django_assert_num_queries, make_plan):
     plan, officer = make_plan()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     with django_assert_num_queries(TASKLIST_QUERIES):
         assert client.get(reverse("plans:tasklist", args=[plan.pk])).status_code == 200
 
@@ -361,7 +362,7 @@ def test_task_list_runs_a_fixed_number_of_queries(client, django_assert_num_quer
 @pytest.mark.parametrize("make_plan", [_small_plan, _large_plan], ids=["small", "large"])
 def test_theme_page_runs_a_fixed_number_of_queries(client, django_assert_num_queries, make_plan):
     plan, officer = make_plan()
-    client.force_login(officer)
+    force_login_verified(client, officer)
     with django_assert_num_queries(THEME_PAGE_QUERIES):
         response = client.get(reverse("plans:section_edit", args=[plan.pk, 1]))
     assert response.status_code == 200

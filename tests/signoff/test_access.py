@@ -17,6 +17,7 @@ from plans.models import (
     StatutoryComment,
 )
 from tests.factories import CouncilFactory, UserFactory, councillor_of
+from tests.support.mfa import force_login_verified
 from tests.support.signoff import approve, record_cabinet, request_changes, send
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +121,7 @@ def _post_data(name, sign_off, leader_id):
 def test_sign_off_pages_answer_each_role_exactly(client, setup, name, method, role, expected):
     plan, sign_off, user = setup["plan"], setup["sign_off"], setup["users"][role]
     if user is not None:
-        client.force_login(user)
+        force_login_verified(client, user)
     url = _url(name, plan, sign_off)
     before = _snapshot(plan)
     if method == "get":
@@ -183,7 +184,7 @@ def test_sign_off_pages_answer_a_wrong_state_with_409(
         approve(sign_off, users["councillor"])
     elif plan_state == "changes_requested":
         request_changes(sign_off, users["councillor"])
-    client.force_login(users[role])
+    force_login_verified(client, users[role])
     url = _url(name, plan, sign_off)
     before = _snapshot(plan)
     if method == "get":

@@ -5,6 +5,7 @@ from django.test import RequestFactory
 
 from plans.models import AuditEvent, SignOffDecision
 from productivity.http import client_ip
+from tests.support.mfa import force_login_verified
 from tests.support.signoff import record_cabinet, send
 
 
@@ -45,7 +46,7 @@ def test_approving_with_a_forged_forwarded_header_records_the_connection_address
     500 and lost the decision."""
     sign_off = send(ready_plan, officer, [leader])
     record_cabinet(sign_off, officer)
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.post(
         sign_off.get_absolute_url(),
         {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from plans.models import Plan, SignOffRequest
 from tests.factories import PASSWORD, CouncilFactory, PlanFactory, officer_of
+from tests.support.mfa import pass_second_factor
 from tests.support.signoff import fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,6 +19,7 @@ def sign_in(page, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user)
     expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
 
 

@@ -8,6 +8,7 @@ from plans.models import AuditEvent, PlanVersion, SignOffDecision, SignOffReques
 from plans.services.drafting import section_save
 from plans.templatetags.govuk import govuk_datetime
 from tests.factories import CouncilFactory, PlanFactory, officer_of
+from tests.support.mfa import force_login_verified
 from tests.support.signoff import fill, record_cabinet, request_changes, send
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_send_shows_a_confirm_page_with_the_reference_then_sends(
     client, ready_plan, officer, leader, portfolio_holder
 ):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:sign_off_send", args=[ready_plan.pk])
     data = {"rule": "named", "councillors": [leader.pk, portfolio_holder.pk],
             "covering_note": "Ready for Cabinet."}  # fmt: skip
@@ -34,7 +35,7 @@ def test_send_shows_a_confirm_page_with_the_reference_then_sends(
 
 
 def test_send_keeps_what_was_typed_when_a_field_is_missing(client, ready_plan, officer, leader):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:sign_off_send", args=[ready_plan.pk])
     response = client.post(url, {"rule": "named", "covering_note": "Keep me"})
     assert response.status_code == 200
@@ -47,7 +48,7 @@ def test_send_keeps_what_was_typed_when_a_field_is_missing(client, ready_plan, o
 def test_send_refuses_when_the_plan_changed_after_the_confirm_page(
     client, ready_plan, officer, leader
 ):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:sign_off_send", args=[ready_plan.pk])
     data = {"rule": "count", "required_count": "1"}
     reference = client.post(url, data).context["sha256"]
@@ -63,9 +64,9 @@ def test_send_refuses_when_the_plan_changed_after_the_confirm_page(
 def test_check_page_offers_send_for_sign_off_to_officers_only(client, ready_plan, officer, leader):
     url = reverse("plans:check", args=[ready_plan.pk])
     send_url = reverse("plans:sign_off_send", args=[ready_plan.pk])
-    client.force_login(officer)
+    force_login_verified(client, officer)
     assert send_url in client.get(url).content.decode()
-    client.force_login(leader)
+    force_login_verified(client, leader)
     assert send_url not in client.get(url).content.decode()
 
 
@@ -76,7 +77,7 @@ def test_sign_off_screen_shows_the_frozen_version_not_the_live_draft(
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 Live draft text.", is_complete=True,
                  base_edit_count=section.edit_count, user=officer)  # fmt: skip
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.get(sign_off.get_absolute_url())
     page = response.content.decode()
     assert response.status_code == 200
@@ -96,7 +97,7 @@ def test_sign_off_screen_shows_what_changed_since_the_councillors_last_version(
                  "1.2 We closed the Kings Road and Mill Lane offices.", is_complete=True,
                  base_edit_count=section.edit_count, user=officer)  # fmt: skip
     second = send(ready_plan, officer, [leader])
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.get(second.get_absolute_url())
     assert response.context["previous"] == first.version
     changed = [section for section in response.context["diff"] if section.changed]
@@ -108,7 +109,7 @@ def test_sign_off_screen_shows_what_changed_since_the_councillors_last_version(
 def test_approving_on_the_screen_records_the_decision(client, ready_plan, officer, leader):
     sign_off = send(ready_plan, officer, [leader])
     record_cabinet(sign_off, officer)
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.post(
         sign_off.get_absolute_url(),
         {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
@@ -123,7 +124,7 @@ def test_approving_without_the_declaration_shows_the_error_and_records_nothing(
     client, ready_plan, officer, leader
 ):
     sign_off = send(ready_plan, officer, [leader])
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.post(
         sign_off.get_absolute_url(),
         {"outcome": "approve", "version_sha256": sign_off.version.sha256},
@@ -142,7 +143,7 @@ def test_approving_an_out_of_date_version_on_the_screen_is_refused(
     client, ready_plan, officer, leader
 ):
     sign_off = send(ready_plan, officer, [leader])
-    client.force_login(leader)
+    force_login_verified(client, leader)
     fresh = client.get(sign_off.get_absolute_url()).context["form"]["version_sha256"].value()
     section = ready_plan.sections.get(theme__number=3)
     section_save(section_id=section.pk, narrative="3.1 Edited.", is_complete=True,
@@ -167,7 +168,7 @@ def test_tasklist_shows_the_comments_of_councillors_asking_for_changes(
 ):
     sign_off = send(ready_plan, officer, [leader])
     request_changes(sign_off, leader, comment="Add the savings figures.")
-    client.force_login(officer)
+    force_login_verified(client, officer)
     page = client.get(ready_plan.get_absolute_url()).content.decode()
     assert 'data-testid="changes-requested"' in page
     assert "Add the savings figures." in page
@@ -191,7 +192,7 @@ def _timeline(page: str) -> list[tuple[str, str, str]]:
 def test_timeline_lists_every_event_by_its_label(client, ready_plan, officer, leader):
     sign_off = send(ready_plan, officer, [leader])
     record_cabinet(sign_off, officer)
-    client.force_login(leader)
+    force_login_verified(client, leader)
     client.post(
         sign_off.get_absolute_url(),
         {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
@@ -221,7 +222,7 @@ def test_timeline_shows_a_submission_held_for_the_call_in_period(
 ):
     sign_off = send(ready_plan, officer, [leader])
     record_cabinet(sign_off, officer, decision_date=timezone.localdate())
-    client.force_login(leader)
+    force_login_verified(client, leader)
     client.post(
         sign_off.get_absolute_url(),
         {"outcome": "approve", "declaration": "on", "version_sha256": sign_off.version.sha256},
@@ -243,7 +244,7 @@ def test_timeline_says_a_sign_off_request_went_out_of_date_not_withdrawn(
     section = ready_plan.sections.get(theme__number=1)
     section_save(section_id=section.pk, narrative="1.1 Edited.", is_complete=True,
                  base_edit_count=section.edit_count, user=officer)  # fmt: skip
-    client.force_login(officer)
+    force_login_verified(client, officer)
     page = client.get(reverse("plans:timeline", args=[ready_plan.pk])).content.decode()
     assert _timeline(page)[-1][1:] == (
         "Sign-off request out of date: the plan was edited after it was sent",
@@ -253,7 +254,7 @@ def test_timeline_says_a_sign_off_request_went_out_of_date_not_withdrawn(
 
 
 def test_home_lists_plans_awaiting_the_councillor(client, ready_plan, officer, leader):
-    client.force_login(leader)
+    force_login_verified(client, leader)
     assert client.get(reverse("home")).status_code == 302
     sign_off = send(ready_plan, officer, [leader])
     response = client.get(reverse("home"))
@@ -267,7 +268,7 @@ def test_another_councils_officer_gets_404_on_every_sign_off_page(
 ):
     sign_off = send(ready_plan, officer, [leader])
     other_plan = PlanFactory(council=CouncilFactory())
-    client.force_login(officer_of(other_plan.council))
+    force_login_verified(client, officer_of(other_plan.council))
     urls = [
         reverse("plans:sign_off_send", args=[ready_plan.pk]),
         sign_off.get_absolute_url(),
@@ -281,7 +282,7 @@ def test_another_councils_officer_gets_404_on_every_sign_off_page(
 
 def test_decision_record_form_needs_only_the_route_and_date(client, ready_plan, officer, leader):
     sign_off = send(ready_plan, officer, [leader])
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:decision_record", args=[ready_plan.pk, 1])
     missing = client.post(url, {})
     assert missing.status_code == 200
@@ -304,7 +305,7 @@ def test_decision_record_form_needs_only_the_route_and_date(client, ready_plan, 
 def test_send_shows_the_services_errors_next_to_their_fields_before_the_confirm_page(
     client, ready_plan, officer, leader, portfolio_holder
 ):
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:sign_off_send", args=[ready_plan.pk])
     response = client.post(
         url, {"rule": "count", "required_count": "3", "covering_note": "x" * 2001}
@@ -325,7 +326,7 @@ def test_asking_for_changes_without_a_comment_shows_the_error_next_to_the_commen
     client, ready_plan, officer, leader
 ):
     sign_off = send(ready_plan, officer, [leader])
-    client.force_login(leader)
+    force_login_verified(client, leader)
     response = client.post(
         sign_off.get_absolute_url(),
         {"outcome": "request_changes", "comment": "  ", "version_sha256": sign_off.version.sha256},
@@ -339,7 +340,7 @@ def test_an_empty_statutory_comment_is_refused_next_to_the_field(
     client, ready_plan, officer, leader, statutory_officer
 ):
     send(ready_plan, officer, [leader])
-    client.force_login(statutory_officer)
+    force_login_verified(client, statutory_officer)
     response = client.post(
         reverse("plans:statutory_comment", args=[ready_plan.pk, 1]), {"text": " \n "}
     )
@@ -351,7 +352,7 @@ def test_decision_record_shows_the_date_rules_next_to_their_fields(
     client, ready_plan, officer, leader
 ):
     send(ready_plan, officer, [leader])
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = reverse("plans:decision_record", args=[ready_plan.pk, 1])
     response = client.post(url, {
         "route": "full_council", "decision_date_0": "1", "decision_date_1": "1",
@@ -375,7 +376,7 @@ def test_tasklist_leads_an_officer_to_check_the_plan_and_send_it(
 ):
     check = reverse("plans:check", args=[ready_plan.pk])
     link = f'<a class="govuk-link" href="{check}" data-testid="check-and-send">'
-    client.force_login(officer)
+    force_login_verified(client, officer)
     page = client.get(ready_plan.get_absolute_url()).content.decode()
     assert f"{link}Check your plan and send it for sign-off</a>" in page
     assert 'data-testid="not-sent">Not sent for sign-off yet.</p>' in page
@@ -383,7 +384,7 @@ def test_tasklist_leads_an_officer_to_check_the_plan_and_send_it(
         "Read the whole plan as it will be sent and see which themes are still empty, then send "
         "it for sign-off" in page
     )
-    client.force_login(leader)
+    force_login_verified(client, leader)
     assert link not in client.get(ready_plan.get_absolute_url()).content.decode()
 
 
@@ -391,7 +392,7 @@ def test_tasklist_offers_sending_again_only_when_the_plan_can_be_sent(
     client, ready_plan, officer, leader
 ):
     sign_off = send(ready_plan, officer, [leader])
-    client.force_login(officer)
+    force_login_verified(client, officer)
     assert (
         'data-testid="check-and-send"'
         not in client.get(ready_plan.get_absolute_url()).content.decode()

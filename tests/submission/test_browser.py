@@ -6,6 +6,7 @@ from plans.models import Submission
 from plans.services.delivery import submission_schedule
 from tests.factories import PASSWORD
 from tests.submission.factories import approved_version
+from tests.support.mfa import pass_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -15,6 +16,7 @@ def _sign_in(page, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user)
 
 
 def test_submission_progress_updates_without_reload_and_is_accessible(page, assert_accessible):

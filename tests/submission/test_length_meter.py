@@ -15,6 +15,7 @@ from productivity.celery import app
 from tests.factories import PlanFactory, officer_of
 from tests.submission.factories import typical_narrative
 from tests.support.broker import queued_tasks
+from tests.support.mfa import force_login_verified
 from tests.support.worker import WorkerProcess, wait_for
 
 
@@ -104,7 +105,7 @@ def test_plan_record_change_real_worker_shows_the_real_page_count(client, tmp_pa
     assert plan.revision_count == 4
     assert estimate.pages == expected
     assert estimate.error == ""
-    client.force_login(officer)
+    force_login_verified(client, officer)
     response = client.get(reverse("plans:check", args=[plan.pk]))
     assert response.status_code == 200
     page = "page" if expected == 1 else "pages"

@@ -10,6 +10,7 @@ from plans.models import PageCountEstimate, Submission
 from plans.services.delivery import submission_schedule
 from tests.factories import PlanFactory, officer_of
 from tests.submission.factories import approved_version
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def test_submission_status_json_reports_progress_and_retry_time(client):
     Submission.objects.filter(pk=submission.pk).update(
         attempts=1, failure_reason="The mail server did not accept the email.", next_retry_at=retry
     )
-    client.force_login(version.created_by)
+    force_login_verified(client, version.created_by)
     response = client.get(reverse("plans:submission_status", args=[version.plan_id]))
     assert response.status_code == 200
     data = response.json()
@@ -48,21 +49,21 @@ def test_submission_status_json_reports_progress_and_retry_time(client):
 def test_submission_status_json_other_council_gets_404(client):
     version = approved_version()
     submission_schedule(version=version, not_before=None)
-    client.force_login(officer_of(PlanFactory().council))
+    force_login_verified(client, officer_of(PlanFactory().council))
     response = client.get(reverse("plans:submission_status", args=[version.plan_id]))
     assert response.status_code == 404
 
 
 def test_submission_status_json_without_submission_gets_404(client):
     plan = PlanFactory()
-    client.force_login(officer_of(plan.council))
+    force_login_verified(client, officer_of(plan.council))
     assert client.get(reverse("plans:submission_status", args=[plan.pk])).status_code == 404
 
 
 def test_plan_page_shows_the_receipt_when_sent(client):
     version = approved_version()
     submission = _sent(version)
-    client.force_login(version.created_by)
+    force_login_verified(client, version.created_by)
     response = client.get(reverse("plans:tasklist", args=[version.plan_id]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -75,7 +76,7 @@ def test_plan_page_shows_the_receipt_when_sent(client):
 def test_plan_page_polls_while_in_progress(client):
     version = approved_version()
     submission_schedule(version=version, not_before=None)
-    client.force_login(version.created_by)
+    force_login_verified(client, version.created_by)
     html = client.get(reverse("plans:tasklist", args=[version.plan_id])).content.decode()
     assert "data-submission-polling" in html
     assert "js/submission-status.mjs" in html
@@ -84,7 +85,7 @@ def test_plan_page_polls_while_in_progress(client):
 def test_check_page_shows_the_length_meter_as_a_warning(client):
     plan = PlanFactory()
     PageCountEstimate.objects.create(plan=plan, pages=7, counted_revision=0)
-    client.force_login(officer_of(plan.council))
+    force_login_verified(client, officer_of(plan.council))
     html = client.get(reverse("plans:check", args=[plan.pk])).content.decode()
     assert "This plan would print to 7 pages (expected 3 to 4)" in html
     assert "govuk-warning-text" in html

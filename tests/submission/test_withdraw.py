@@ -27,6 +27,7 @@ from plans.services.signoff import (
 )
 from tests.factories import PlanFactory, councillor_of, officer_of
 from tests.support.broker import queued_tasks
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +222,7 @@ def test_submission_status_withdrawn_is_finished_and_stops_polling(client):
     does not ask the browser to poll."""
     plan, officer, submission = _approved(call_in_ends=timezone.localdate() + timedelta(days=7))
     plan_start_correction(plan=plan, user=officer)
-    client.force_login(officer)
+    force_login_verified(client, officer)
 
     data = client.get(reverse("plans:submission_status", args=[plan.pk])).json()
     page = client.get(reverse("plans:tasklist", args=[plan.pk]))
