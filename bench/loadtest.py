@@ -6,10 +6,12 @@ the CPU to the server; `scripts/test-services.sh` installs it.
 """
 
 import contextlib
+import http.client
 import os
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -60,6 +62,8 @@ def session_cookie(user) -> str:
 @contextlib.contextmanager
 def serve():
     """gunicorn with 2 workers on a free port; yields its base URL."""
+    from django.conf import settings
+
     from tests.support.smtp import free_port
     from tests.support.worker import wait_for
 
@@ -70,7 +74,8 @@ def serve():
     env = dict(os.environ)
     env["PYTHONPATH"] = f"{extra}:{ROOT}"
     env["DJANGO_SETTINGS_MODULE"] = "bench_floor_settings"
-    env.setdefault("SECRET_KEY", "benchmark-only-secret-key-" + "x" * 40)
+    # The same key as this process, which signed the session cookie the clients send.
+    env["SECRET_KEY"] = settings.SECRET_KEY
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "productivity.wsgi:application", "--workers", "2",
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
@@ -104,6 +109,9 @@ def measure(base: str, cookie: str, targets: list[tuple[str, str]]) -> None:
     """Each target after a warm-up, beside the floor measured just before it; prints a table."""
     rows = []
     for name, path in targets:
+        status = _status(base + path, cookie)
+        if status != 200:
+            raise SystemExit(f"{name}: {path} answers {status}, not 200: nothing to measure")
         load(base + path, cookie)  # warm up
         floor = load(base + FLOOR[1], cookie)
         rows.append((name, load(base + path, cookie), floor))
@@ -113,6 +121,18 @@ def measure(base: str, cookie: str, targets: list[tuple[str, str]]) -> None:
     for name, (p50, p95, requests, errors), (f50, f95, _, floor_errors) in rows:
         print(f"{name:<38} {p50:>8.1f} {p95:>8.1f} {f50:>10.1f} {f95:>10.1f} "
               f"{p95 / f95:>10.2f} {requests:>9} {errors + floor_errors:>7}")  # fmt: skip
+
+
+def _status(url: str, cookie: str) -> int:
+    """The status of one signed-in GET, without following a redirect (to the sign-in page)."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def _up(url: str) -> bool:

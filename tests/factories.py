@@ -26,6 +26,16 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save(update_fields=["password"])
 
 
+_BASE36 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _test_short_code(n: int) -> str:
+    """Three characters starting with a digit (real councils' codes are letters only): 12,960
+    distinct codes before they repeat, more than a whole test run makes."""
+    rest = n % (36 * 36)
+    return f"{n // (36 * 36) % 10}{_BASE36[rest // 36]}{_BASE36[rest % 36]}"
+
+
 class CouncilFactory(factory.django.DjangoModelFactory):
     """A council that is not one of the 317 real ones (tests may also use real councils)."""
 
@@ -35,7 +45,7 @@ class CouncilFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     gss_code = factory.Sequence(lambda n: f"E99{n:06d}")
-    short_code = factory.Sequence(lambda n: f"Z{n:02d}"[-3:] if n < 100 else f"{n:03d}")
+    short_code = factory.Sequence(lambda n: _test_short_code(n))
     name = factory.Sequence(lambda n: f"Testshire {n} District Council")
     nice_name = factory.Sequence(lambda n: f"Testshire {n}")
     tier = Council.Tier.DISTRICT

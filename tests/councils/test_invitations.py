@@ -24,6 +24,7 @@ from councils.services.people import (
 )
 from plans.models import OutboxMessage
 from tests.factories import PASSWORD, CouncilFactory, MembershipFactory, UserFactory
+from tests.support.mfa import force_login_verified
 from tests.support.people import invitation_links
 
 pytestmark = pytest.mark.django_db
@@ -199,7 +200,7 @@ def test_an_existing_account_signs_in_first_then_accepts_without_a_new_password(
     before = _snapshot()
     assert client.post(link, {}).status_code == 200
     assert _snapshot() == before
-    client.force_login(person)
+    force_login_verified(client, person)
     response = client.post(link, {})
     assert (response.status_code, response["Location"]) == (302, "/")
     assert sorted(person.memberships.values_list("council_id", "role")) == sorted(
@@ -214,7 +215,7 @@ def test_a_different_signed_in_account_is_refused_with_403_and_changes_nothing(
 ):
     _invite(manager, council)
     [link] = invitation_links()
-    client.force_login(UserFactory(email="intruder@example.gov.uk"))
+    force_login_verified(client, UserFactory(email="intruder@example.gov.uk"))
     before = _snapshot()
     for response in (client.get(link), _accept_form(client, link)):
         assert response.status_code == 403
@@ -270,7 +271,7 @@ def test_an_officer_reaching_for_another_councils_people_gets_404_and_nothing_ch
     their_manager = MembershipFactory(council=elsewhere, role="officer", manages_people=True).user
     theirs = _invite(their_manager, elsewhere, email="theirs@elsewhere.example.gov.uk")
     token_hash = theirs.token_hash
-    client.force_login(manager)
+    force_login_verified(client, manager)
     invite = client.post(
         f"/councils/{elsewhere.gss_code}/people/",
         {"email": "mole@example.gov.uk", "role": "officer", "manages_people": "on"},
@@ -285,7 +286,7 @@ def test_an_officer_reaching_for_another_councils_people_gets_404_and_nothing_ch
 
 
 def test_an_officer_can_grant_only_the_councils_roles(client, manager, council):
-    client.force_login(manager)
+    force_login_verified(client, manager)
     for role in ("panel", "administrator", ""):
         response = client.post(
             f"/councils/{council.gss_code}/people/",
@@ -337,7 +338,8 @@ def test_the_ministry_invites_a_first_officer_who_manages_people_and_a_panel_mem
     client.logout()
     response = _accept_form(client, panel_link, name="Pat Panel")
     assert (response.status_code, response["Location"]) == (302, "/")
-    assert client.get("/")["Location"] == reverse("plans:panel_home")
+    # A panel member must give a second factor: the new account is sent to set one up first.
+    assert client.get("/")["Location"] == reverse("mfa:setup") + "?next=%2F"
     assert User.objects.get(email="pat@gov.example.uk").is_panel_member is True
     panel.refresh_from_db()
     assert panel.status == "accepted"

@@ -9,6 +9,7 @@ from django.core import mail
 
 from plans.models import OutboxMessage
 from tests.factories import PASSWORD, UserFactory
+from tests.support.mfa import force_login_verified
 from tests.support.people import reset_links
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +65,7 @@ def test_asking_twice_in_five_minutes_sends_one_email(client, person):
 
 def test_a_reset_link_sets_the_password_once_and_signs_out_every_other_session(client, person):
     elsewhere = type(client)()
-    elsewhere.force_login(person)
+    force_login_verified(elsewhere, person)
     assert elsewhere.get("/").status_code == 200  # signed in
     _ask(client, person.email)
     [link] = reset_links()
@@ -122,8 +123,8 @@ def test_an_unknown_address_changes_nothing(client, person, django_user_model):
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(client, person):
     elsewhere = type(client)()
-    elsewhere.force_login(person)
-    client.force_login(person)
+    force_login_verified(elsewhere, person)
+    force_login_verified(client, person)
     page = client.get("/account/password/")
     assert page.status_code == 200
     html = page.content.decode()

@@ -8,6 +8,7 @@ from councils.models import Invitation, Membership, PeopleEvent
 from councils.services import membership_grant
 from councils.services.people import invitation_create, membership_change
 from tests.factories import CouncilFactory, MembershipFactory, UserFactory
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 Action = PeopleEvent.Action
@@ -53,7 +54,7 @@ ACCESS = {
 @pytest.mark.parametrize("who", list(ACCESS))
 def test_every_people_url_answers_each_role_exactly(client, council, people, who):
     if who:
-        client.force_login(people["users"][who])
+        force_login_verified(client, people["users"][who])
     membership, invitation = people["membership"], people["invitation"]
     base = f"/councils/{council.gss_code}/people/"
     codes = (
@@ -73,7 +74,7 @@ def test_every_people_url_answers_each_role_exactly(client, council, people, who
 
 
 def test_the_people_page_lists_people_invitations_and_the_history(client, council, people):
-    client.force_login(people["users"]["manager"])
+    force_login_verified(client, people["users"]["manager"])
     response = client.get(f"/councils/{council.gss_code}/people/")
     assert response.status_code == 200
     assert [m.user.email for m in response.context["people"]] == [
@@ -90,12 +91,12 @@ def test_the_people_page_lists_people_invitations_and_the_history(client, counci
 
 
 def test_the_council_page_links_to_people_for_people_managers_only(client, council, people):
-    client.force_login(people["users"]["manager"])
+    force_login_verified(client, people["users"]["manager"])
     assert (
         f"/councils/{council.gss_code}/people/"
         in client.get(f"/councils/{council.gss_code}/").content.decode()
     )
-    client.force_login(people["users"]["officer"])
+    force_login_verified(client, people["users"]["officer"])
     assert (
         f"/councils/{council.gss_code}/people/"
         not in client.get(f"/councils/{council.gss_code}/").content.decode()
@@ -103,7 +104,7 @@ def test_the_council_page_links_to_people_for_people_managers_only(client, counc
 
 
 def test_changing_a_role_and_the_manages_people_permission_is_audited(client, council, people):
-    client.force_login(people["users"]["manager"])
+    force_login_verified(client, people["users"]["manager"])
     membership = people["membership"]
     url = f"/councils/{council.gss_code}/people/{membership.pk}/change/"
     refused = client.post(url, {"role": "statutory_officer", "manages_people": "on"})
@@ -127,7 +128,7 @@ def test_changing_a_role_and_the_manages_people_permission_is_audited(client, co
 
 
 def test_removing_someone_is_confirmed_then_audited(client, council, people):
-    client.force_login(people["users"]["manager"])
+    force_login_verified(client, people["users"]["manager"])
     membership = people["membership"]
     url = f"/councils/{council.gss_code}/people/{membership.pk}/remove/"
     assert client.get(url).status_code == 200
@@ -143,7 +144,7 @@ def test_removing_someone_is_confirmed_then_audited(client, council, people):
 
 
 def test_a_manager_cannot_remove_or_demote_themselves(client, council, manager):
-    client.force_login(manager)
+    force_login_verified(client, manager)
     own = Membership.objects.get(user=manager)
     base = f"/councils/{council.gss_code}/people/{own.pk}"
     removed = client.post(f"{base}/remove/")
@@ -162,7 +163,7 @@ def test_a_membership_of_another_council_is_404_through_this_councils_page(
     client, council, manager
 ):
     theirs = MembershipFactory(council=CouncilFactory(), role="councillor")
-    client.force_login(manager)
+    force_login_verified(client, manager)
     base = f"/councils/{council.gss_code}/people/{theirs.pk}"
     assert client.post(f"{base}/remove/").status_code == 404
     assert client.post(f"{base}/change/", {"role": "officer"}).status_code == 404
@@ -195,7 +196,7 @@ def test_granting_a_second_role_in_a_council_is_refused(council, manager):
 def test_the_ministry_page_invites_first_officers_and_panel_members(
     client, council, ministry_admin
 ):
-    client.force_login(ministry_admin)
+    force_login_verified(client, ministry_admin)
     officer = client.post(
         "/people/",
         {
@@ -226,7 +227,7 @@ def test_the_ministry_page_invites_first_officers_and_panel_members(
 
 
 def test_the_ministry_home_page_links_to_people(client, ministry_admin):
-    client.force_login(ministry_admin)
+    force_login_verified(client, ministry_admin)
     assert "/people/" in client.get("/").content.decode()
 
 

@@ -24,6 +24,7 @@ from tests.panel.factories import (
     send,
     submitted_plan,
 )
+from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def _expected(role: str, name: str) -> int:
 def test_every_coding_url_gives_each_role_its_exact_status(client, world, role):
     users, urls, _ = world
     if users[role] is not None:
-        client.force_login(users[role])
+        force_login_verified(client, users[role])
     results = {}
     for name, (method, url, data) in urls.items():
         response = getattr(client, method)(url, data)
@@ -164,7 +165,7 @@ def _state():
 def test_a_refused_post_changes_nothing(client, world, round_, role):
     users, urls, plan = world
     if users[role] is not None:
-        client.force_login(users[role])
+        force_login_verified(client, users[role])
     housing = named(round_, "Housing")
     other = named(round_, "Regulation")
     slug = round_.slug
@@ -221,7 +222,7 @@ def test_the_access_table_covers_every_coding_url():
 
 def test_an_administrator_manages_the_codebook_only_as_a_panel_member(client, round_):
     administrator = UserFactory(is_staff=True)
-    client.force_login(administrator)
+    force_login_verified(client, administrator)
     url = reverse("plans:panel_code_add", args=[round_.slug])
     assert client.get(url).status_code == 403
     administrator.is_panel_member = True
@@ -234,7 +235,7 @@ def test_an_administrator_manages_the_codebook_only_as_a_panel_member(client, ro
 
 
 def test_a_panel_lead_flag_alone_is_not_panel_membership(client, round_):
-    client.force_login(UserFactory(is_panel_lead=True))
+    force_login_verified(client, UserFactory(is_panel_lead=True))
     assert client.get(reverse("plans:panel_codebook", args=[round_.slug])).status_code == 403
 
 
@@ -315,7 +316,7 @@ def test_codes_have_two_levels_only(round_):
 
 
 def test_the_add_form_offers_only_top_level_codes_as_parents(client, round_):
-    client.force_login(lead())
+    force_login_verified(client, lead())
     housing = named(round_, "Housing")
     response = client.post(
         reverse("plans:panel_code_add", args=[round_.slug]),
@@ -378,7 +379,7 @@ def test_retire_hides_a_code_from_coding_but_keeps_its_extracts(client, round_):
     code_retire(user=lead(), code=housing)
     assert ExtractCode.objects.filter(code=housing).count() == 1
     assert AuditEvent.objects.filter(action="code_retired", detail__code=housing.pk).count() == 1
-    client.force_login(panel)
+    force_login_verified(client, panel)
     form = client.get(
         reverse("plans:panel_code_passage", args=[round_.slug, plan.council.gss_code]),
         {"version": 1, "anchor": SECOND},
@@ -394,7 +395,7 @@ def test_retire_hides_a_code_from_coding_but_keeps_its_extracts(client, round_):
     # Retiring it again is a wrong state.
     response = client.post(reverse("plans:panel_code_retire", args=[round_.slug, housing.pk]))
     assert response.status_code == 403  # a panel member, not a lead
-    client.force_login(lead())
+    force_login_verified(client, lead())
     response = client.post(reverse("plans:panel_code_retire", args=[round_.slug, housing.pk]))
     assert response.status_code == 409
 
@@ -550,9 +551,9 @@ def test_a_memo_keeps_every_earlier_text(client, round_):
     housing = named(round_, "Housing")
     first, second = panel_member(full_name="Ann First"), panel_member(full_name="Bo Second")
     url = reverse("plans:panel_code_memo", args=[round_.slug, housing.pk])
-    client.force_login(first)
+    force_login_verified(client, first)
     assert client.post(url, {"text": "Temporary accommodation costs"}).status_code == 302
-    client.force_login(second)
+    force_login_verified(client, second)
     assert client.post(url, {"text": "Mostly districts in the South East"}).status_code == 302
     page = client.get(reverse("plans:panel_code", args=[round_.slug, housing.pk]))
     text = page.content.decode()
@@ -603,7 +604,7 @@ def test_councils_and_the_public_never_see_codes_extracts_or_memos(client, world
         published,
     ]
     for role in ("officer", "councillor", "statutory_officer"):
-        client.force_login(users[role])
+        force_login_verified(client, users[role])
         for url in council_pages:
             response = client.get(url)
             assert response.status_code == 200, url
@@ -621,7 +622,7 @@ def test_councils_and_the_public_never_see_codes_extracts_or_memos(client, world
 
 
 def test_a_round_created_in_the_admin_starts_with_the_codebook(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    force_login_verified(client, UserFactory(is_staff=True, is_superuser=True))
     response = client.post(
         reverse("admin:plans_round_add"),
         {
@@ -648,7 +649,7 @@ def test_a_round_created_in_the_admin_starts_with_the_codebook(client):
 
 def test_an_administrator_makes_a_panel_member_a_lead_in_the_admin(client):
     member = panel_member(email="member@example.gov.uk", full_name="Mo Member")
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    force_login_verified(client, UserFactory(is_staff=True, is_superuser=True))
     url = reverse("admin:councils_user_change", args=[member.pk])
     page = client.get(url)
     assert page.status_code == 200

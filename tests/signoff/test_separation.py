@@ -10,6 +10,7 @@ from councils.services import membership_grant
 from councils.services.people import membership_change
 from plans.models import DecisionRecord, Plan, SignOffDecision, Submission
 from tests.factories import MembershipFactory, officer_of
+from tests.support.mfa import force_login_verified
 from tests.support.signoff import approve, record_cabinet, send
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_the_councillor_screen_explains_instead_of_offering_the_form(
     sign_off = send(ready_plan, officer, required_count=1)
     membership = Membership.objects.get(user=officer)
     membership_change(membership_id=membership.pk, user=manager, role="councillor")
-    client.force_login(officer)
+    force_login_verified(client, officer)
     url = f"/plans/{ready_plan.pk}/versions/{sign_off.version.number}/sign-off/"
     page = client.get(url)
     assert page.status_code == 200
@@ -120,7 +121,7 @@ def test_the_councillor_screen_explains_instead_of_offering_the_form(
     )
     assert response.status_code == 403
     _nothing_approved(ready_plan)
-    client.force_login(leader)
+    force_login_verified(client, leader)
     assert client.get(url).context["form"] is not None
 
 
