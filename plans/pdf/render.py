@@ -251,13 +251,25 @@ def _start(memory_mb: int) -> _Child:
     pid = os.fork()
     gc.unfreeze()
     if pid == 0:  # pragma: no cover (the child answers through the pipe)
-        os.close(requests_write)
-        os.close(answers_read)
+        _close_inherited(keep={0, 1, 2, requests_read, answers_write})
         _serve(requests_read, answers_write, memory_mb)
     os.close(requests_read)
     os.close(answers_write)
     os.set_blocking(requests_write, False)
     return _Child(pid, requests_write, answers_read, memory_mb, owner=os.getpid())
+
+
+def _close_inherited(keep: set[int]) -> None:
+    """The child keeps its standard streams and its two pipes only. Any other descriptor it
+    inherited (a database socket, the parent's pipes to a web server or a browser driver) would
+    otherwise stay open as long as the child lives, and the other end would wait for it."""
+    for name in os.listdir("/proc/self/fd"):
+        fd = int(name)
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def _stop(child: _Child, *, wait: bool = True) -> None:

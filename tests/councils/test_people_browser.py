@@ -4,14 +4,18 @@ monitoring officer; the councillor accepts. The links come from the emails the o
 through a real SMTP server."""
 
 import re
+from base64 import b32decode
 
 import pytest
+from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from councils.models import Council, Invitation, Membership, PeopleEvent
 from plans.models import OutboxMessage
 from tests.browser.conftest import check_page, sign_in  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
+from tests.support.browser import new_context
+from tests.support.mfa import CODE_LABEL
 from tests.support.people import deliver
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,7 +81,7 @@ def test_the_ministry_invites_adurs_first_officer_who_invites_the_councils_peopl
     check_page(page, "ministry-people-invited")
 
     # The officer accepts in their own browser and lands on Adur's page.
-    officer_context = chromium.new_context(base_url=live_server.url)
+    officer_context = new_context(chromium, base_url=live_server.url)
     officer_page = officer_context.new_page()
     officer_page.set_default_timeout(15_000)
     _accept(officer_page, check_page, _link_for(smtp_server, "olu@adur.example.gov.uk"), "Olu")
@@ -105,11 +109,22 @@ def test_the_ministry_invites_adurs_first_officer_who_invites_the_councils_peopl
     check_page(officer_page, "council-people-invited")
 
     # The councillor accepts and lands on Adur's page.
-    councillor_context = chromium.new_context(base_url=live_server.url)
+    councillor_context = new_context(chromium, base_url=live_server.url)
     councillor_page = councillor_context.new_page()
     councillor_page.set_default_timeout(15_000)
     link = _link_for(smtp_server, "cllr.cara@adur.example.gov.uk")
     _accept(councillor_page, check_page, link, "Cara Councillor")
+    # A councillor must give a second factor: the new account sets up an authenticator app
+    # before anything else, from the secret shown as text, then lands on Adur's page.
+    expect(councillor_page.locator("h1")).to_have_text("Set up a second way to confirm it is you")
+    check_page(councillor_page, "councillor-second-factor")
+    councillor_page.get_by_role("link", name="Set up an authenticator app").click()
+    secret = councillor_page.get_by_test_id("secret").inner_text()
+    code = str(totp(b32decode(secret.replace(" ", "")))).zfill(6)
+    councillor_page.get_by_label(CODE_LABEL).fill(code)
+    councillor_page.get_by_role("button", name="Continue").click()
+    expect(councillor_page.locator("h1")).to_have_text("Your second factor is set up")
+    councillor_page.get_by_role("link", name="I have saved my codes, continue").click()
     expect(councillor_page.locator("h1")).to_have_text("Adur District Council")
     check_page(councillor_page, "councillor-lands")
     # The link worked once.

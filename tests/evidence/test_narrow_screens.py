@@ -12,7 +12,9 @@ from plans.services import evidence as services
 from tests.factories import PASSWORD
 from tests.submission.evidence import evidence_plan
 from tests.submission.test_public import sent
+from tests.support.browser import new_context
 from tests.support.evidence import one_of_each
+from tests.support.mfa import pass_second_factor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +23,8 @@ WIDTH = 320
 
 @pytest.fixture
 def narrow_page(chromium, live_server):
-    context = chromium.new_context(
-        base_url=live_server.url, viewport={"width": WIDTH, "height": 800}
+    context = new_context(
+        chromium, base_url=live_server.url, viewport={"width": WIDTH, "height": 800}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -36,6 +38,7 @@ def sign_in(page, user):
     page.get_by_label("Email address").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    pass_second_factor(page, user)
     expect(page).not_to_have_url(re.compile("sign-in"))
 
 

@@ -21,6 +21,7 @@ from tests.factories import PASSWORD, CouncilFactory, PlanFactory, councillor_of
 from tests.faults.support import smtp_server, worker_env
 from tests.support.broker import broker, queued_tasks
 from tests.support.browser import new_context
+from tests.support.mfa import pass_second_factor
 from tests.support.signoff import fill, record_cabinet, send
 from tests.support.smtp import free_port
 from tests.support.worker import ROOT, WorkerProcess, wait_for, worker_environment
@@ -96,6 +97,7 @@ def test_approval_while_the_broker_is_down_shows_the_confirmation_and_every_emai
         page.get_by_label("Email address").fill(leader.email)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        pass_second_factor(page, leader)
         expect(page.get_by_role("button", name=re.compile("Sign out"))).to_be_visible()
         page.goto(f"/plans/{plan.pk}/versions/1/sign-off/")
         page.get_by_label("Yes, I approve it").check()
