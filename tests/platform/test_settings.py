@@ -55,6 +55,15 @@ def test_settings_refuse_to_start_without_secret_key_when_debug_is_off():
     assert "ImproperlyConfigured: Set SECRET_KEY when DEBUG is off." in result.stderr
 
 
+def test_models_and_migrations_agree_in_a_bare_environment(tmp_path):
+    """`makemigrations --check` needs no key: it runs as a contributor or CI would, with nothing
+    set, and finds every model change already in a migration."""
+    result = manage(
+        "makemigrations", "--check", "--dry-run", env=clean_environment(VAR_DIR=str(tmp_path))
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "No changes detected"), result.stderr
+
+
 def test_settings_read_production_values_from_the_environment():
     env = clean_environment(SECRET_KEY=get_random_string(64), **PRODUCTION)
     result = manage("shell", "--no-imports", "-c", SHOW_SETTINGS, env=env)
