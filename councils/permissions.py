@@ -208,6 +208,12 @@ def is_ministry_admin(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.is_staff)
 
 
+def _second_factor_given(user) -> bool:
+    """Whether the user gave a second factor in this session (set by django-otp's middleware)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified())
+
+
 def _may_manage_people(user, obj) -> bool:
     """An officer who manages people in the council (the object is the council, a membership
     or an invitation of it)."""
@@ -300,6 +306,9 @@ RULES: dict[str, Callable] = {
     "code_memo_edit": lambda user, code: is_panel(user),
     # Coding a submitted plan's passage (the object is the plan)
     "extract_code": _panel_may_read_plan,
+    # What each health check found (the object is None): a ministry administrator who has
+    # given the second factor in this session. Anyone else learns "ok" or "unavailable" only.
+    "health_details": lambda user, obj: is_ministry_admin(user) and _second_factor_given(user),
 }
 
 

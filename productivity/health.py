@@ -1,7 +1,7 @@
 """The health endpoint for load balancers: the database, the broker and the worker's heartbeat.
 
-Anyone gets "ok" (200) or "unavailable" (503) and nothing more; a signed-in ministry
-administrator also gets one line per check saying what failed and how old the heartbeat is.
+Anyone gets "ok" (200) or "unavailable" (503) and nothing more; a ministry administrator
+signed in with the second factor (`permissions`: health_details) also gets one line per check saying what failed and how old the heartbeat is.
 """
 
 import logging
@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from councils import permissions
 from councils.models import WorkerHeartbeat
 from productivity.celery import app
 
@@ -68,7 +69,7 @@ def health(request):
     if not healthy:
         logger.warning("Health check failing: %s", "; ".join(map(str, checks)))
     lines = ["ok" if healthy else "unavailable"]
-    if request.user.is_authenticated and request.user.is_staff:
+    if permissions.can(request.user, "health_details", None):
         lines += [str(check) for check in checks]
     return HttpResponse(
         "\n".join(lines),

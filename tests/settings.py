@@ -9,5 +9,8 @@ pytest-django still runs each test with settings.DEBUG off.
 import os
 
 os.environ.setdefault("DEBUG", "true")
+# Every test's process (and the gunicorn, worker and manage.py processes tests start) closes its
+# database connection after each request, so none is left open when the test database goes.
+os.environ.setdefault("DATABASE_CONN_MAX_AGE", "0")
 
 from productivity.settings import *  # noqa: E402, F403

@@ -46,6 +46,7 @@ from plans.models import (
     Submission,
     TrackerStatus,
 )
+from plans.selectors.generation import panel_cached
 from plans.selectors.signoff import sign_off_record_for_version
 
 ORDERS = {"name": ("name", "pk"), "region": ("region", "name", "pk")}
@@ -249,21 +250,46 @@ _COUNT_WINDOWS = {
 
 
 def tracker_table(
-    *, councils: QuerySet[Council], round: Round, columns: tuple[str, ...]
+    *, user, round: Round, filters: TrackerFilters, columns: tuple[str, ...]
 ) -> tuple[list[tuple], TrackerCounts]:
-    """The rows' `columns` and the counts above them, in one query: each row carries the counts
-    of the whole filtered list as window aggregates, so a page of 317 rows costs one query."""
-    windows = {name: Window(expression) for name, expression in _COUNT_WINDOWS.items()}
-    rows = list(councils.annotate(**windows).values_list(*columns, *windows))
-    width = len(columns)
-    if rows:
-        total, submitted, late, extensions = rows[0][width:]
-    else:
-        total = submitted = late = extensions = 0
+    """The rows' `columns` and the counts above them.
+
+    One query: each row carries the counts of the whole filtered list as window aggregates. It
+    is kept until the panel's data changes (`panel_cached`); the column "is_read" is this user's
+    read marker, read afresh (opening a plan writes one) in a second, small query.
+    """
+    stored = tuple(column for column in columns if column != "is_read")
+    extra = ("plan_id", "latest_sent_at")
+
+    def build():
+        councils = tracker_councils(user=user, round=round, filters=filters)
+        windows = {name: Window(expression) for name, expression in _COUNT_WINDOWS.items()}
+        rows = list(councils.annotate(**windows).values_list(*stored, *extra, *windows))
+        width = len(stored) + len(extra)
+        numbers = rows[0][width:] if rows else (0, 0, 0, 0)
+        return [row[:width] for row in rows], numbers
+
+    rows, (total, submitted, late, extensions) = panel_cached(
+        ("tracker", user.pk, round.pk, filters, stored), build
+    )
     counts = TrackerCounts(
         deadline=round.deadline, total=total, submitted=submitted, late=late, extensions=extensions
     )
-    return [row[:width] for row in rows], counts
+    if "is_read" not in columns:
+        return [row[: len(stored)] for row in rows], counts
+    read = dict(
+        PanelReadMarker.objects.filter(user_id=user.pk, plan__round_id=round.pk)
+        .order_by()
+        .values_list("plan_id", "read_at")
+    )
+    at = columns.index("is_read")
+    table = []
+    for row in rows:
+        values, (plan_id, latest_sent_at) = list(row[: len(stored)]), row[len(stored) :]
+        read_at = read.get(plan_id)
+        values.insert(at, bool(read_at and latest_sent_at and read_at >= latest_sent_at))
+        table.append(tuple(values))
+    return table, counts
 
 
 def tracker_regions() -> list[str]:
@@ -276,12 +302,15 @@ def tracker_neighbours(
     """The submitted councils before and after this one in the filtered list, its position
     (1-based, 0 when the filters leave it out) and how many submitted councils the list has."""
     # Only the two columns: the annotations are computed where the filters need them.
-    rows = [
-        Council(gss_code=code, name=name)
-        for code, name in tracker_councils(user=user, round=round, filters=filters)
-        .filter(first_sent_at__isnull=False)
-        .values_list("gss_code", "name")
-    ]
+    listed = panel_cached(
+        ("neighbours", user.pk, round.pk, filters),
+        lambda: list(
+            tracker_councils(user=user, round=round, filters=filters)
+            .filter(first_sent_at__isnull=False)
+            .values_list("gss_code", "name")
+        ),
+    )
+    rows = [Council(gss_code=code, name=name) for code, name in listed]
     codes = [council.gss_code for council in rows]
     if gss_code not in codes:
         return None, (rows[0] if rows else None), 0, len(rows)

@@ -6,6 +6,7 @@ read (nothing sent yet) or another user's export is a 404.
 
 import csv
 import os
+from collections import namedtuple
 from functools import lru_cache
 from urllib.parse import urlencode
 
@@ -29,6 +30,7 @@ from plans.paragraphs import insert_after_blocks, paragraphs
 from plans.pdf.document import document_context
 from plans.selectors import coding as coding_selectors
 from plans.selectors import panel as selectors
+from plans.selectors.generation import panel_cached
 from plans.services import panel as services
 from plans.templatetags.govuk import govuk_date
 
@@ -124,6 +126,7 @@ TRACKER_ROW_VALUES = (
     "pages",
     "deadline",
 )
+TrackerRow = namedtuple("TrackerRow", TRACKER_ROW_VALUES)
 
 
 def _tracker_rows_html(rows, round_, filters) -> str:
@@ -183,9 +186,8 @@ def panel_tracker(request, round_slug):
     require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     form, filters = tracker_filters(request)
-    councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
     rows, counts = selectors.tracker_table(
-        councils=councils, round=round_, columns=TRACKER_ROW_VALUES
+        user=request.user, round=round_, filters=filters, columns=TRACKER_ROW_VALUES
     )
     return render(
         request,
@@ -196,7 +198,7 @@ def panel_tracker(request, round_slug):
             "form": form,
             "filters": filters,
             "removals": filter_removal_links(filters),
-            "councils": councils,
+            "councils": [TrackerRow(*row) for row in rows],
             "rows_html": _tracker_rows_html(rows, round_, filters),
             "counts": counts,
             "tiers": Council.Tier.choices,
@@ -219,20 +221,30 @@ def panel_tracker_csv(request, round_slug):
     require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     _, filters = tracker_filters(request)
-    councils = selectors.tracker_councils(user=request.user, round=round_, filters=filters)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="tracker-{round_.slug}-{stamp}.csv"'
-    writer = csv.writer(response)
-    writer.writerow([label for _, label, _ in CSV_COLUMNS])
     plan_url = request.build_absolute_uri(
         reverse("plans:panel_plan", args=[round_.slug, "GSS"])
     ).replace("GSS", "{}")
+    rows = panel_cached(
+        ("tracker_csv", request.user.pk, round_.pk, filters, plan_url),
+        lambda: _tracker_csv_rows(request.user, round_, filters, plan_url),
+    )
+    writer = csv.writer(response)
+    writer.writerow([label for _, label, _ in CSV_COLUMNS])
+    writer.writerows(rows)
+    return response
+
+
+def _tracker_csv_rows(user, round_, filters, plan_url) -> list[list[str]]:
+    councils = selectors.tracker_councils(user=user, round=round_, filters=filters)
     values = councils.values(
         "gss_code", "name", "tier", "region", "tracker_status", "first_sent_at",
         "latest_sent_at", "latest_submission_id", "pages", "deadline", "extension_until",
         "extension_reason", "version_reference",
     )  # fmt: skip
+    rows = []
     for council in values:
         row = {
             "gss_code": council["gss_code"],
@@ -249,8 +261,8 @@ def panel_tracker_csv(request, round_slug):
             "version_reference": (council["version_reference"] or "")[:12],
             "link": plan_url.format(council["gss_code"]) if council["latest_submission_id"] else "",
         }
-        writer.writerow([csv_cell(row[key]) for key, _, _ in CSV_COLUMNS])
-    return response
+        rows.append([csv_cell(row[key]) for key, _, _ in CSV_COLUMNS])
+    return rows
 
 
 @require_safe

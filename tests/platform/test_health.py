@@ -11,6 +11,7 @@ from councils.models import WorkerHeartbeat
 from councils.services import worker_heartbeat_record
 from productivity.celery import app
 from tests.factories import UserFactory
+from tests.support.mfa import force_login_verified
 from tests.support.smtp import free_port
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,7 @@ def broker_down(monkeypatch):
 
 @pytest.fixture
 def administrator_client(client):
-    client.force_login(UserFactory(is_staff=True))
+    force_login_verified(client, UserFactory(is_staff=True))
     return client
 
 
@@ -93,4 +94,12 @@ def test_health_shows_no_details_to_someone_signed_in_who_is_not_an_administrato
     officer_client, broker_down
 ):
     response = officer_client.get("/health/")
+    assert (response.status_code, response.content) == (503, b"unavailable")
+
+
+def test_health_shows_no_details_to_an_administrator_before_the_second_factor(
+    client, heartbeat, broker_down
+):
+    client.force_login(UserFactory(is_staff=True))
+    response = client.get("/health/")
     assert (response.status_code, response.content) == (503, b"unavailable")

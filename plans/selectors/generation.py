@@ -1,0 +1,82 @@
+"""What the panel's heavier pages compute, kept in the process until the data under them changes.
+
+On PostgreSQL every insert, change or delete in a table the panel's pages read (councils, rounds,
+themes, plans, versions, submissions, extensions, codes and coded passages) moves one sequence on,
+by a trigger (migration 0019), whatever wrote it: a service, a bulk update, the admin or a shell.
+Reading that sequence is one cheap query, so a computation kept under its inputs and the
+sequence's value is never shown after the data changed. The one gap: a page computed while
+another transaction is between its write and its commit is kept under the new value with the old
+data; every kept result therefore also expires after PANEL_CACHE_SECONDS.
+
+Read markers are not in the list (opening a plan writes one): pages combine them afresh.
+On SQLite (the embedded default) nothing is kept.
+"""
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+
+SEQUENCE = "plans_panel_data_generation"
+# The tables whose rows the panel's kept computations depend on.
+TABLES = (
+    "councils_council",
+    "plans_round",
+    "plans_theme",
+    "plans_plan",
+    "plans_planversion",
+    "plans_submission",
+    "plans_deadlineextension",
+    "plans_code",
+    "plans_codedextract",
+    "plans_extractcode",
+)
+MAX_ENTRIES = 256
+
+T = TypeVar("T")
+_kept: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def panel_data_generation() -> int | None:
+    """The sequence's value (changes with any write to TABLES), or None where nothing is kept."""
+    if connection.vendor != "postgresql" or not settings.PANEL_CACHE_SECONDS:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")  # noqa: S608
+        value, called = cursor.fetchone()
+    return value if called else 0
+
+
+def panel_cached(key: tuple, build: Callable[[], T]) -> T:
+    """`build()`, or what it returned for the same key while the panel's data has not changed.
+
+    The key must hold every input of the computation (the user, the round, the filters); the
+    result is shared within the process and must not be changed by the caller.
+    """
+    generation = panel_data_generation()
+    if generation is None:
+        return build()
+    full_key = (connection.settings_dict["NAME"], generation, key)
+    now = time.monotonic()
+    with _lock:
+        found = _kept.get(full_key)
+        if found is not None and found[0] > now:
+            _kept.move_to_end(full_key)
+            return found[1]  # type: ignore[return-value]
+    value = build()
+    with _lock:
+        _kept[full_key] = (now + settings.PANEL_CACHE_SECONDS, value)
+        _kept.move_to_end(full_key)
+        while len(_kept) > MAX_ENTRIES:
+            _kept.popitem(last=False)
+    return value
+
+
+def panel_cache_clear() -> None:
+    with _lock:
+        _kept.clear()
