@@ -3,6 +3,7 @@ them: each anchored element's text is its `textContent`, so a character range a 
 in the page is a range of the same string here.
 """
 
+from functools import lru_cache
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -77,10 +78,18 @@ class _Reader(HTMLParser):
                 self.texts[anchor].append(data)
 
 
-def paragraphs(html: str) -> dict[str, Paragraph]:
-    """Every codable paragraph of anchored theme HTML, by anchor."""
+@lru_cache(maxsize=1024)
+def _read(html: str) -> _Reader:
+    """The blocks, texts and tags of a theme's HTML; a submitted version's HTML never changes,
+    so each is read once per process (the result is shared: read it, never change it)."""
     reader = _Reader()
     reader.feed_all(html)
+    return reader
+
+
+def paragraphs(html: str) -> dict[str, Paragraph]:
+    """Every codable paragraph of anchored theme HTML, by anchor."""
+    reader = _read(html)
     found = {}
     for anchor, parts in reader.texts.items():
         if reader.tags[anchor] not in CODABLE_TAGS:
@@ -100,8 +109,7 @@ def insert_after_blocks(html: str, snippets: dict[str, str]) -> str:
     """`html` with each snippet (already safe HTML) placed after the top-level block that holds
     its paragraph, outside it: the paragraph's own text, and so its character ranges, stay as
     they were."""
-    reader = _Reader()
-    reader.feed_all(html)
+    reader = _read(html)
     pieces, cursor = [], 0
     for _start, end, anchors in reader.blocks:
         if end is None:

@@ -360,28 +360,42 @@ def _version_number(request) -> int | None:
         return None
 
 
+def _paragraph_controls(paragraph, code_url: str, extracts_html: str) -> str:
+    """What follows one paragraph: its coded extracts (already rendered) and the link to code
+    it (drawn here, not by a template: a plan has a hundred paragraphs)."""
+    kind = "list item" if paragraph.tag == "li" else "paragraph"
+    return format_html(
+        '<div class="app-coding govuk-!-margin-bottom-4" data-coding-for="{}">{}'
+        '<p class="govuk-body-s govuk-!-margin-bottom-0"><a class="govuk-link" href="{}" '
+        "data-code-link>Code this {}<span class=\"govuk-visually-hidden\"> (theme {}, block {})"
+        "</span></a></p></div>",
+        paragraph.anchor, mark_safe(extracts_html), code_url, kind,  # noqa: S308 (rendered)
+        paragraph.theme_number, paragraph.index,
+    )  # fmt: skip
+
+
 def _with_coding_controls(request, round_, plan, version, html, extracts) -> str:
     """After each paragraph: its coded extracts (codes as tags, each removable) and a "Code this
     paragraph" link. They go after the paragraph's block, outside it, so the paragraph's text
     (and the character ranges the coding script measures in it) stays the version's own."""
     code_url = reverse("plans:panel_code_passage", args=[round_.slug, plan.council.gss_code])
     code_url += f"?version={version.number}&anchor="
-    template = get_template("plans/panel/_paragraph_coding.html")
-    snippets = {
-        anchor: template.render(
-            {
-                "round": round_,
-                "plan": plan,
-                "version": version,
-                "paragraph": paragraph,
-                "extracts": extracts.get(anchor, []),
-                "code_url": code_url + anchor,
-            },
-            request=request,
-        )
-        for anchor, paragraph in paragraphs(html).items()
-        if paragraph.text.strip()
-    }
+    template = get_template("plans/panel/_paragraph_extracts.html")
+    snippets = {}
+    for anchor, paragraph in paragraphs(html).items():
+        if not paragraph.text.strip():
+            continue
+        coded = extracts.get(anchor)
+        listed = (
+            template.render(
+                {"round": round_, "plan": plan, "version": version, "paragraph": paragraph,
+                 "extracts": coded},
+                request=request,
+            )
+            if coded
+            else ""
+        )  # fmt: skip
+        snippets[anchor] = _paragraph_controls(paragraph, code_url + anchor, listed)
     return mark_safe(insert_after_blocks(html, snippets))  # noqa: S308 (sanitised and escaped)
 
 
