@@ -3,9 +3,9 @@ them: each anchored element's text is its `textContent`, so a character range a 
 in the page is a range of the same string here.
 """
 
-from functools import lru_cache
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from html.parser import HTMLParser
 
 # The blocks a panel member codes: paragraphs and list items (not headings or tables).

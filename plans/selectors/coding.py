@@ -207,6 +207,7 @@ class Matrix:
     tier_totals: list[dict]  # {"label", "cells"}
     region_totals: list[dict]
     totals: list[int]
+    rows_html: str = ""  # the rows as the page draws them (views/coding.py)
 
 
 def _matrix_councils(*, user, round: Round, filters: TrackerFilters) -> list[dict]:

@@ -9,8 +9,10 @@ from urllib.parse import urlencode
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from councils.models import Council
@@ -23,6 +25,7 @@ from plans.models.evidence import ActionStatus, BarrierCategory
 from plans.pdf.document import breakable
 from plans.selectors import analysis as selectors
 from plans.selectors import panel as panel_selectors
+from plans.selectors.generation import panel_cached
 from plans.views.panel import csv_cell, filter_removal_links, require_panel, tracker_filters
 
 
@@ -85,17 +88,27 @@ def panel_analysis_evidence(request, round_slug):
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
     form, filters = tracker_filters(request)
-    evidence = selectors.structured_evidence(user=request.user, round=round_, filters=filters)
-    themes = list(round_.themes.order_by("number"))
+
+    def build():
+        evidence = selectors.structured_evidence(user=request.user, round=round_, filters=filters)
+        columns = _figures_columns(list(round_.themes.order_by("number")))
+        body = render_to_string(
+            "plans/panel/analysis/_evidence_body.html",
+            {
+                "round": round_,
+                "filters": filters,
+                "evidence": evidence,
+                "quartile_method": selectors.QUARTILE_METHOD,
+                "columns": columns,
+            },
+        )
+        return evidence, mark_safe(body)  # noqa: S308 (rendered by the template engine)
+
+    evidence, body = panel_cached(("evidence", request.user.pk, round_.pk, filters), build)
     return render(
         request,
         "plans/panel/analysis/evidence.html",
-        {
-            **_context(round_, filters, form),
-            "evidence": evidence,
-            "quartile_method": selectors.QUARTILE_METHOD,
-            "columns": _figures_columns(themes),
-        },
+        {**_context(round_, filters, form), "evidence": evidence, "body": body},
     )
 
 

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,6 +23,7 @@ from councils.models import Council
 from plans.forms.coding import CodeForm, CodeMemoForm, CodeMergeForm, PassageCodeForm
 from plans.selectors import coding as selectors
 from plans.selectors import panel as panel_selectors
+from plans.selectors.generation import panel_cached
 from plans.services import coding as services
 from plans.views.errors import add_service_errors
 from plans.views.panel import csv_cell, filter_removal_links, tracker_filters
@@ -362,18 +363,9 @@ def _matrix_cells(counts: list[int], urls: list[str]) -> str:
     )
 
 
-def _matrix_by(request) -> str:
-    by = request.GET.get("by", "code")
-    return by if by in selectors.MATRIX_BY else "code"
-
-
-@require_safe
-def panel_matrix(request, round_slug):
-    require_panel(request)
-    round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = tracker_filters(request)
-    by = _matrix_by(request)
-    matrix = selectors.coding_matrix(user=request.user, round=round_, filters=filters, by=by)
+def _matrix_with_links(user, round_, filters, by):
+    """The matrix with every link it shows: its columns' quotes, and each row's drawn cells."""
+    matrix = selectors.coding_matrix(user=user, round=round_, filters=filters, by=by)
     key = "cell_code" if by == "code" else "theme"
     base = filters.params()
     quotes = reverse("plans:panel_quotes", args=[round_.slug])
@@ -387,6 +379,42 @@ def panel_matrix(request, round_slug):
             row["cells"], [f"{quotes}?{query}&{key}={column['key']}" for column in matrix.columns]
         )
         row["url"] = plan_url.format(gss)
+    # The rows drawn here too, once per state of the data: a template loop over 317 rows costs
+    # more than the page's other parts together.
+    matrix.rows_html = mark_safe(  # noqa: S308 (format_html escapes; cells as above)
+        "".join(
+            format_html(
+                '<tr class="govuk-table__row" data-gss="{}"><th scope="row" '
+                'class="govuk-table__header"><a class="govuk-link" href="{}">{}</a><br><span '
+                'class="govuk-body-s govuk-!-font-weight-regular">{}, {}</span></th>{}</tr>\n',
+                row["council"]["gss_code"],
+                row["url"],
+                row["council"]["name"],
+                row["council"]["tier_label"],
+                row["council"]["region"],
+                row["cells_html"],
+            )  # fmt: skip
+            for row in matrix.rows
+        )
+    )
+    return matrix
+
+
+def _matrix_by(request) -> str:
+    by = request.GET.get("by", "code")
+    return by if by in selectors.MATRIX_BY else "code"
+
+
+@require_safe
+def panel_matrix(request, round_slug):
+    require_panel(request)
+    round_ = panel_selectors.panel_round(slug=round_slug)
+    form, filters = tracker_filters(request)
+    by = _matrix_by(request)
+    matrix = panel_cached(
+        ("matrix", request.user.pk, round_.pk, filters, by),
+        lambda: _matrix_with_links(request.user, round_, filters, by),
+    )
     return render(
         request,
         "plans/panel/matrix.html",

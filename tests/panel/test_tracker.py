@@ -1,7 +1,5 @@
 """The tracker: every council in the round, counts that follow the filters, search, CSV."""
 
-import csv
-import io
 from datetime import timedelta
 
 import pytest
@@ -11,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from councils.models import Council
-from plans.models import Plan, Submission
+from plans.models import Submission
 from plans.services.panel import deadline_extension_grant
 from tests.factories import UserFactory
 from tests.panel.factories import (
