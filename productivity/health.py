@@ -1,7 +1,8 @@
 """The health endpoint for load balancers: the database, the broker and the worker's heartbeat.
 
 Anyone gets "ok" (200) or "unavailable" (503) and nothing more; a ministry administrator
-signed in with the second factor (`permissions`: health_details) also gets one line per check saying what failed and how old the heartbeat is.
+signed in with the second factor (the `health_details` rule in councils/permissions.py) also
+gets one line per check saying what failed and how old the heartbeat is.
 """
 
 import logging
