@@ -9,7 +9,7 @@ rows, so a test can tell exactly which tables a request wrote to.
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
@@ -126,30 +126,22 @@ class Outcome:
     status: int
     location: str
     writes: dict
+    counters: dict  # `table_writes()` after the request, to start the next one from
 
 
-def request_undone(client, method: str, url: str) -> Outcome:
+def request_undone(client, method: str, url: str, counters: dict | None = None) -> Outcome:
     """Make one request, then undo it: its database changes are rolled back and the client's
-    cookies put back, so every request meets the same world and the same session."""
+    cookies put back, so every request meets the same world and the same session. `counters`
+    is the previous outcome's, when nothing has happened since (it saves reading them again)."""
     kept = dict(client.cookies)  # the client replaces morsels, it never changes one
     with transaction.atomic():
-        before = table_writes()
+        before = table_writes() if counters is None else counters
         response = getattr(client, method)(url)
-        writes = writes_between(before, table_writes())
+        after = table_writes()
         transaction.set_rollback(True)
     client.cookies = SimpleCookie()
     for name, morsel in kept.items():
         client.cookies[name] = morsel
-    return Outcome(response.status_code, response.get("Location", ""), writes)
-
-
-def run_all(client, patterns: list[Pattern], url: Callable[[Pattern], str]) -> dict:
-    """{pattern key: (GET outcome, POST outcome)} for every pattern, each request undone."""
-    outcomes = {}
-    for pattern in patterns:
-        address = url(pattern)
-        outcomes[pattern.key] = (
-            request_undone(client, "get", address),
-            request_undone(client, "post", address),
-        )
-    return outcomes
+    return Outcome(
+        response.status_code, response.get("Location", ""), writes_between(before, after), after
+    )
