@@ -39,6 +39,9 @@ def council_detail(request, gss_code):
 @require_POST
 def plan_start_view(request, gss_code):
     council = get_object_or_404(councils_for_user(user=request.user), gss_code=gss_code)
+    # Refused before the form is read, so a member who may not start a plan gets 403 whatever
+    # they posted, not a redirect back to the council page.
+    permissions.require(request.user, "plan_start", council)
     form = StartPlanForm(request.POST)
     if not form.is_valid():
         return redirect("plans:council", gss_code=council.gss_code)

@@ -87,10 +87,12 @@ def test_a_councillor_cannot_start_a_plan(client, council):
 
     round_ = RoundFactory()
     force_login_verified(client, councillor_of(council))
-    response = client.post(
-        reverse("plans:plan_start", args=[council.gss_code]), {"round": round_.pk}
-    )
-    assert response.status_code == 403
+    url = reverse("plans:plan_start", args=[council.gss_code])
+    # Refused whatever the form holds: a round, no round, or one that does not exist.
+    answers = [
+        client.post(url, data).status_code for data in ({"round": round_.pk}, {}, {"round": 0})
+    ]
+    assert answers == [403, 403, 403]
     assert Plan.objects.count() == 0
 
 
