@@ -401,3 +401,25 @@ def test_tasklist_offers_sending_again_only_when_the_plan_can_be_sent(
     assert (
         'data-testid="check-and-send"' in client.get(ready_plan.get_absolute_url()).content.decode()
     )
+
+
+def _summary_links(html: str) -> list[str]:
+    summary = html.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    return re.findall(r'<a href="#([^"]+)"', summary)
+
+
+def test_the_error_summary_links_radios_and_checkboxes_to_the_first_of_them(
+    client, ready_plan, officer, leader
+):
+    """Each link names an element on the page, so following it moves focus to the answer."""
+    force_login_verified(client, officer)
+    url = reverse("plans:sign_off_send", args=[ready_plan.pk])
+    no_rule = client.post(url, {}).content.decode()
+    no_councillors = client.post(url, {"rule": "named"}).content.decode()
+    no_count = client.post(url, {"rule": "count"}).content.decode()
+    assert _summary_links(no_rule) == ["id_rule_1"]
+    assert _summary_links(no_councillors) == ["id_councillors_1"]
+    assert _summary_links(no_count) == ["id_required_count"]
+    assert 'id="id_rule_1"' in no_rule
+    assert 'id="id_councillors_1"' in no_councillors
+    assert 'id="id_required_count"' in no_count
