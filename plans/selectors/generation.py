@@ -19,7 +19,9 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.dispatch import receiver
 
 SEQUENCE = "plans_panel_data_generation"
 # The tables whose rows the panel's kept computations depend on.
@@ -42,14 +44,37 @@ _kept: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
 _lock = threading.Lock()
 
 
+# Within one GET request the sequence is read once (a page may keep several computations; a GET
+# writes nothing they depend on). Outside one (a POST, a task, a shell) it is read on every call.
+_request = threading.local()
+
+
+@receiver(request_started, dispatch_uid="panel_generation_request_started")
+def _request_started(environ=None, **kwargs) -> None:
+    _request.safe = (environ or {}).get("REQUEST_METHOD") in ("GET", "HEAD")
+    _request.generation = None
+
+
+@receiver(request_finished, dispatch_uid="panel_generation_request_finished")
+def _request_finished(**kwargs) -> None:
+    _request.safe = False
+    _request.generation = None
+
+
 def panel_data_generation() -> int | None:
     """The sequence's value (changes with any write to TABLES), or None where nothing is kept."""
     if connection.vendor != "postgresql" or not settings.PANEL_CACHE_SECONDS:
         return None
+    safe = getattr(_request, "safe", False)
+    if safe and _request.generation is not None:
+        return _request.generation
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT last_value, is_called FROM {SEQUENCE}")  # noqa: S608
         value, called = cursor.fetchone()
-    return value if called else 0
+    generation = value if called else 0
+    if safe:
+        _request.generation = generation
+    return generation
 
 
 def panel_cached(key: tuple, build: Callable[[], T]) -> T:

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -224,20 +225,30 @@ def panel_analysis_compare(request, round_slug):
     """Two to four councils' sent plans side by side, theme by theme (GET: repeated council)."""
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    councils = selectors.submitted_councils(user=request.user, round=round_)
+    councils = panel_cached(
+        ("compare_councils", request.user.pk, round_.pk),
+        lambda: selectors.submitted_councils(user=request.user, round=round_),
+    )
     asked = "council" in request.GET
     form = CompareForm(request.GET if asked else None, councils=councils)
-    themes, plans = [], []
+    themes, plans, body = [], [], ""
     status = 200
     if asked and form.is_valid():
-        plans = selectors.compare_plans(
-            user=request.user, round=round_, gss_codes=form.cleaned_data["council"]
+        codes = tuple(form.cleaned_data["council"])
+        plans, themes, body = panel_cached(
+            ("compare", request.user.pk, round_.pk, codes),
+            lambda: _compared(request.user, round_, codes),
         )
-        themes = _compare_columns(plans)
     elif asked:
         status = 400
     chosen = [code for code in request.GET.getlist("council") if code] if asked else []
     _, filters = tracker_filters(request)
+    options = panel_cached(
+        ("compare_options", request.user.pk, round_.pk),
+        lambda: "".join(
+            format_html('<option value="{}">{}</option>', code, name) for code, name in councils
+        ),
+    )
     return render(
         request,
         "plans/panel/analysis/compare.html",
@@ -246,13 +257,39 @@ def panel_analysis_compare(request, round_slug):
             "filters": filters,
             "form": form,
             "councils": councils,
-            "slots": [(n, chosen[n - 1] if n <= len(chosen) else "") for n in range(1, 5)],
+            "slots": [
+                (n, _selected(options, chosen[n - 1] if n <= len(chosen) else ""))
+                for n in range(1, 5)
+            ],
+            "plans": plans,
+            "themes": themes,
+            "body": body,
+        },
+        status=status,
+    )
+
+
+def _selected(options: str, code: str):
+    """The councils' options with `code` selected (the options are drawn once, unselected)."""
+    if not code:
+        return mark_safe(options)  # noqa: S308 (format_html above)
+    value = format_html('value="{}">', code)
+    return mark_safe(options.replace(value, value[:-1] + " selected>", 1))  # noqa: S308
+
+
+def _compared(user, round_, codes):
+    plans = selectors.compare_plans(user=user, round=round_, gss_codes=list(codes))
+    themes = _compare_columns(plans)
+    body = render_to_string(
+        "plans/panel/analysis/_compare_body.html",
+        {
+            "round": round_,
             "plans": plans,
             "themes": themes,
             "column_class": COLUMN_CLASSES.get(len(plans), "govuk-grid-column-full"),
         },
-        status=status,
     )
+    return plans, themes, mark_safe(body)  # noqa: S308 (rendered by the template engine)
 
 
 def _page_links(page, params: list[tuple[str, str]]) -> dict:

@@ -6,6 +6,7 @@ read (nothing sent yet) or another user's export is a 404.
 
 import csv
 import os
+import secrets
 from collections import namedtuple
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -13,6 +14,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -374,7 +376,7 @@ def _paragraph_controls(paragraph, code_url: str, extracts_html: str) -> str:
     )  # fmt: skip
 
 
-def _with_coding_controls(request, round_, plan, version, html, extracts) -> str:
+def _with_coding_controls(round_, plan, version, html, extracts) -> str:
     """After each paragraph: its coded extracts (codes as tags, each removable) and a "Code this
     paragraph" link. They go after the paragraph's block, outside it, so the paragraph's text
     (and the character ranges the coding script measures in it) stays the version's own."""
@@ -389,8 +391,7 @@ def _with_coding_controls(request, round_, plan, version, html, extracts) -> str
         listed = (
             template.render(
                 {"round": round_, "plan": plan, "version": version, "paragraph": paragraph,
-                 "extracts": coded},
-                request=request,
+                 "extracts": coded, "csrf_token": CSRF_PLACEHOLDER},
             )
             if coded
             else ""
@@ -399,20 +400,43 @@ def _with_coding_controls(request, round_, plan, version, html, extracts) -> str
     return mark_safe(insert_after_blocks(html, snippets))  # noqa: S308 (sanitised and escaped)
 
 
-def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
-    version = selectors.panel_version_content(submission=submission)
-    document = document_context(
-        content=version.content,
-        reference=version.reference,
-        sha256=version.sha256,
-        sign_off=selectors.panel_sign_off_record(version),
-    )
-    extracts = coding_selectors.version_extracts(user=request.user, version=version)
-    for theme in document["themes"]:
-        html = selectors.with_paragraph_anchors(
-            theme["html"], prefix=coding_selectors.theme_anchor_prefix(theme["number"])
+# Drawn into the kept document in place of the CSRF token, which is the reader's own; random
+# per process, so no plan's text can contain it.
+CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
+
+
+def _reading_document(request, round_, plan, submission):
+    """The sent version, its document drawn with every paragraph's coding controls, and its
+    KPIs: kept until the panel's data changes (a version never changes; its extracts may)."""
+
+    def build():
+        version = selectors.panel_version_content(submission=submission)
+        document = document_context(
+            content=version.content,
+            reference=version.reference,
+            sha256=version.sha256,
+            sign_off={},
         )
-        theme["html"] = _with_coding_controls(request, round_, plan, version, html, extracts)
+        extracts = coding_selectors.version_extracts(user=request.user, version=version)
+        for theme in document["themes"]:
+            html = selectors.with_paragraph_anchors(
+                theme["html"], prefix=coding_selectors.theme_anchor_prefix(theme["number"])
+            )
+            theme["html"] = _with_coding_controls(round_, plan, version, html, extracts)
+        kpis = [kpi for theme in document["themes"] for kpi in theme["kpis"]]
+        drawn = render_to_string(
+            "plans/includes/plan_document.html", {"document": document, "kpis": kpis}
+        )
+        return version, document, kpis, drawn
+
+    return panel_cached(("reading", request.user.pk, round_.pk, plan.pk, submission.pk), build)
+
+
+def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
+    version, document, kpis, drawn = _reading_document(request, round_, plan, submission)
+    # The sign-off record is read afresh: its people are not in the data the panel keeps.
+    document = {**document, "sign_off": selectors.panel_sign_off_record(version)}
+    drawn = mark_safe(drawn.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
     previous, following, position, total = selectors.tracker_neighbours(
         user=request.user, round=round_, filters=filters, gss_code=plan.council.gss_code
     )
@@ -424,7 +448,8 @@ def _reading_context(request, round_, plan, submissions, submission, filters) ->
         "submissions": submissions,
         "version": version,
         "document": document,
-        "kpis": [kpi for theme in document["themes"] for kpi in theme["kpis"]],
+        "document_html": drawn,
+        "kpis": kpis,
         "deadline": deadline,
         "is_late": submission.sent_at > deadline,
         "filters": filters,
