@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -19,6 +20,7 @@ from setup import ROOT
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+PAUSE = 2
 FLOOR = ("minimal view (floor)", "/bench/floor/")
 
 # The portal's settings with one extra URL answering "ok" to a signed-in user.
@@ -113,7 +115,10 @@ def measure(base: str, cookie: str, targets: list[tuple[str, str]]) -> None:
         if status != 200:
             raise SystemExit(f"{name}: {path} answers {status}, not 200: nothing to measure")
         load(base + path, cookie)  # warm up
+        # A pause before each measure, so the requests wrk left in flight are answered first.
+        time.sleep(PAUSE)
         floor = load(base + FLOOR[1], cookie)
+        time.sleep(PAUSE)
         rows.append((name, load(base + path, cookie), floor))
     print(f"\n{CLIENTS} concurrent clients (wrk), {SECONDS} s per target, gunicorn 2 workers")
     print(f"{'target':<38} {'p50 ms':>8} {'p95 ms':>8} {'floor p50':>10} {'floor p95':>10} "
