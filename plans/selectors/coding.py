@@ -208,6 +208,7 @@ class Matrix:
     region_totals: list[dict]
     totals: list[int]
     rows_html: str = ""  # the rows as the page draws them (views/coding.py)
+    totals_html: str = ""  # and the totals rows
 
 
 def _matrix_councils(*, user, round: Round, filters: TrackerFilters) -> list[dict]:

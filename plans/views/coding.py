@@ -6,6 +6,7 @@ version that was never sent to the ministry, is a 404.
 """
 
 import csv
+import secrets
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -397,7 +398,33 @@ def _matrix_with_links(user, round_, filters, by):
             for row in matrix.rows
         )
     )
+    matrix.totals_html = mark_safe(  # noqa: S308 (format_html escapes; the rest are integers)
+        _total_row("All councils shown", matrix.totals, bold=True)
+        + "".join(
+            _total_row(f"{total['label']}s", total["cells"], kind="tier")
+            for total in matrix.tier_totals
+        )
+        + "".join(
+            _total_row(total["label"], total["cells"], kind="region")
+            for total in matrix.region_totals
+        )
+    )
     return matrix
+
+
+def _total_row(label: str, counts: list[int], *, kind: str = "", bold: bool = False) -> str:
+    cell = (
+        '<td class="govuk-table__cell govuk-table__cell--numeric"><strong>{}</strong></td>'
+        if bold
+        else '<td class="govuk-table__cell govuk-table__cell--numeric">{}</td>'
+    )
+    return format_html(
+        '<tr class="govuk-table__row"{}><th scope="row" class="govuk-table__header">{}</th>'
+        "{}</tr>\n",
+        format_html(' data-total="{}"', kind) if kind else "",
+        label,
+        mark_safe("".join(cell.format(int(n)) for n in counts)),  # noqa: S308 (integers)
+    )
 
 
 def _matrix_by(request) -> str:
@@ -415,10 +442,14 @@ def panel_matrix(request, round_slug):
         ("matrix", request.user.pk, round_.pk, filters, by),
         lambda: _matrix_with_links(request.user, round_, filters, by),
     )
-    return render(
+    # The 12,680 cells go into the page once, after it is drawn: passed through the template's
+    # nested blocks, a 1.7 MB string would be copied at every level.
+    marker = f"<!-- matrix rows {secrets.token_hex(8)} -->"
+    response = render(
         request,
         "plans/panel/matrix.html",
         {
+            "rows_marker": mark_safe(marker),  # noqa: S308 (a comment of our own)
             "round": round_,
             "form": form,
             "filters": filters,
@@ -432,6 +463,8 @@ def panel_matrix(request, round_slug):
             + (f"?{filters.querystring}" if filters.querystring else ""),
         },
     )
+    response.content = response.content.replace(marker.encode(), matrix.rows_html.encode(), 1)
+    return response
 
 
 def _quotes(request, round_):
