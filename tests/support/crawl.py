@@ -125,13 +125,18 @@ SUBMIT_EMPTY_JS = """(index) => {
 }"""
 WIDTH_JS = "document.documentElement.scrollWidth"
 # The innermost elements that reach past the viewport's right edge, outside any region that
-# scrolls sideways on its own: what makes the page scroll.
+# scrolls sideways on its own: what makes the page scroll. A region clips an absolutely
+# positioned element (visually hidden text) only when it holds the element's containing block.
 TOO_WIDE_JS = """() => {
   const edge = document.documentElement.clientWidth + 1;
   const scrolls = (el) => {
+    const position = getComputedStyle(el).position;
+    const block = position === "absolute" || position === "fixed"
+      ? el.offsetParent || document.body : null;
     for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
       const overflow = getComputedStyle(up).overflowX;
-      if (overflow !== "visible" && up.getBoundingClientRect().right <= edge) return true;
+      if (overflow !== "visible" && up.getBoundingClientRect().right <= edge
+          && (block === null || up === block || up.contains(block))) return true;
     }
     return false;
   };
