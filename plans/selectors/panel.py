@@ -125,11 +125,19 @@ def panel_current_round(user) -> Round | None:
 
 
 def panel_round(*, slug: str) -> Round:
-    return get_object_or_404(Round, slug=slug)
+    round_ = panel_cached(("round", slug), lambda: Round.objects.filter(slug=slug).first())
+    if round_ is None:
+        raise Http404("No such round")
+    return round_
 
 
-def panel_rounds() -> QuerySet[Round]:
-    return Round.objects.filter(opens_at__lte=timezone.now()).order_by("-deadline")
+def panel_rounds() -> list[Round]:
+    """The rounds that have opened (kept per minute, as a round opens at a given time)."""
+    minute = timezone.now().replace(second=0, microsecond=0)
+    return panel_cached(
+        ("rounds", minute),
+        lambda: list(Round.objects.filter(opens_at__lte=minute).order_by("-deadline")),
+    )
 
 
 def _status_expression() -> Case:
@@ -293,7 +301,12 @@ def tracker_table(
 
 
 def tracker_regions() -> list[str]:
-    return list(Council.objects.order_by("region").values_list("region", flat=True).distinct())
+    return panel_cached(
+        ("regions",),
+        lambda: list(
+            Council.objects.order_by("region").values_list("region", flat=True).distinct()
+        ),
+    )
 
 
 def tracker_neighbours(
@@ -325,23 +338,37 @@ def tracker_neighbours(
 
 def panel_plan(*, user, round: Round, gss_code: str) -> Plan:
     """A council's plan in the round, when the panel may read it (something sent), or 404."""
-    queryset = Plan.objects.filter(permissions.panel_plan_scope(user)).select_related(
-        "council", "round"
+    plan = panel_cached(
+        ("panel_plan", user.pk, round.pk, gss_code),
+        lambda: (
+            Plan.objects.filter(permissions.panel_plan_scope(user))
+            .select_related("council", "round")
+            .filter(round_id=round.pk, council__gss_code=gss_code)
+            .first()
+        ),
     )
-    return get_object_or_404(queryset, round_id=round.pk, council__gss_code=gss_code)
+    if plan is None:
+        raise Http404("No plan the panel may read")
+    return plan
 
 
 def panel_council_deadline(*, plan: Plan) -> datetime:
-    return council_deadline(council_id=plan.council_id, round=plan.round)
+    return panel_cached(
+        ("council_deadline", plan.council_id, plan.round_id),
+        lambda: council_deadline(council_id=plan.council_id, round=plan.round),
+    )
 
 
 def panel_submissions(*, user, plan: Plan) -> list[Submission]:
     """The plan's sent submissions, oldest version first (without PDFs or content)."""
-    return list(
-        Submission.objects.filter(permissions.panel_submission_scope(user), plan_id=plan.pk)
-        .select_related("version")
-        .defer("pdf", "version__content")
-        .order_by("version__number", "sent_at", "pk")
+    return panel_cached(
+        ("panel_submissions", user.pk, plan.pk),
+        lambda: list(
+            Submission.objects.filter(permissions.panel_submission_scope(user), plan_id=plan.pk)
+            .select_related("version")
+            .defer("pdf", "version__content")
+            .order_by("version__number", "sent_at", "pk")
+        ),
     )
 
 

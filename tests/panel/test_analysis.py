@@ -209,10 +209,10 @@ def _query_count(client, url, django_assert_num_queries, expected):
 
 
 # Counting the session's second factor (django-otp reads the device on every page) and the panel
-# data's generation. Computed after a change; kept (asked again, nothing changed): the page's
-# own six (session, user, second factor, round, regions, generation) without the findings'.
+# data's generation. Computed after a change; kept (asked again, nothing changed): the session,
+# the user, the second factor and the generation only.
 EVIDENCE_QUERIES = 12
-EVIDENCE_QUERIES_KEPT = 6
+EVIDENCE_QUERIES_KEPT = 4
 
 
 def test_structured_evidence_runs_the_same_queries_whatever_the_number_of_plans(
@@ -379,10 +379,10 @@ def test_every_analysis_url_gives_each_role_its_exact_status(client, round_, rol
 
 
 # With the session's second factor and the panel data's generation; the second time the same
-# councils are asked for, the page keeps what it drew (session, user, second factor, round,
-# regions, generation).
+# councils are asked for, the page keeps what it drew and asks only for the session, the user,
+# the second factor and the generation.
 COMPARE_QUERIES = 8
-COMPARE_QUERIES_KEPT = 6
+COMPARE_QUERIES_KEPT = 4
 
 
 def test_compare_runs_the_same_queries_for_two_or_four_councils(
