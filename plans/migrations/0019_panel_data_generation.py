@@ -15,6 +15,11 @@ TABLES = (
     "plans_code",
     "plans_codedextract",
     "plans_extractcode",
+    "plans_signoffrequest",
+    "plans_signoffdecision",
+    "plans_decisionrecord",
+    "plans_panelnote",
+    "plans_panelnoterevision",
 )
 FUNCTION = "plans_panel_data_changed"
 

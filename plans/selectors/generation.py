@@ -1,7 +1,8 @@
 """What the panel's heavier pages compute, kept in the process until the data under them changes.
 
 On PostgreSQL every insert, change or delete in a table the panel's pages read (councils, rounds,
-themes, plans, versions, submissions, extensions, codes and coded passages) moves one sequence on,
+themes, plans, versions, submissions, extensions, sign-off decisions and records, codes, coded
+passages and the panel's notes) moves one sequence on,
 by a trigger (migration 0019), whatever wrote it: a service, a bulk update, the admin or a shell.
 Reading that sequence is one cheap query, so a computation kept under its inputs and the
 sequence's value is never shown after the data changed. The one gap: a page computed while
@@ -36,6 +37,11 @@ TABLES = (
     "plans_code",
     "plans_codedextract",
     "plans_extractcode",
+    "plans_signoffrequest",
+    "plans_signoffdecision",
+    "plans_decisionrecord",
+    "plans_panelnote",
+    "plans_panelnoterevision",
 )
 MAX_ENTRIES = 256
 

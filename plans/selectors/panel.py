@@ -400,14 +400,18 @@ def panel_submission_pdf(*, submission: Submission) -> bytes | None:
 def panel_sign_off_record(version: PlanVersion) -> dict:
     """Who approved, the decision route, date and link. Statutory officers' comments and
     councillors' email addresses are left out: the panel sees the decision, not the discussion."""
-    record = sign_off_record_for_version(version)
-    return {
-        **record,
-        "approvals": [
-            {key: value for key, value in approval.items() if key != "email"}
-            for approval in record["approvals"]
-        ],
-    }
+
+    def build():
+        record = sign_off_record_for_version(version)
+        return {
+            **record,
+            "approvals": [
+                {key: value for key, value in approval.items() if key != "email"}
+                for approval in record["approvals"]
+            ],
+        }
+
+    return panel_cached(("sign_off_record", version.pk), build)
 
 
 _BLOCK = re.compile(r"<(p|li|h[2-4]|table|blockquote|pre)(?=[\s>])")
@@ -421,11 +425,14 @@ def with_paragraph_anchors(html: str, *, prefix: str) -> str:
 
 
 def panel_notes(*, user, plan: Plan) -> list[PanelNote]:
-    return list(
-        PanelNote.objects.filter(permissions.panel_note_scope(user), plan_id=plan.pk)
-        .select_related("author")
-        .prefetch_related("revisions")
-        .order_by("created_at", "pk")
+    return panel_cached(
+        ("panel_notes", user.pk, plan.pk),
+        lambda: list(
+            PanelNote.objects.filter(permissions.panel_note_scope(user), plan_id=plan.pk)
+            .select_related("author")
+            .prefetch_related("revisions")
+            .order_by("created_at", "pk")
+        ),
     )
 
 

@@ -117,9 +117,17 @@ def deadline_extension_remove(*, extension: DeadlineExtension, user, ip_address=
 # --- Read markers -----------------------------------------------------------------------------
 
 
-def panel_mark_read(*, user, plan: Plan) -> None:
-    """Record that the panel member opened the plan now."""
+def panel_mark_read(*, user, plan: Plan, latest_sent_at=None) -> None:
+    """Record that the panel member opened the plan now. Given when its latest version was sent,
+    nothing is written if they have opened it since (it already shows as read)."""
     permissions.require(user, "panel_view", None)
+    if (
+        latest_sent_at is not None
+        and PanelReadMarker.objects.filter(
+            user=user, plan=plan, read_at__gte=latest_sent_at
+        ).exists()
+    ):
+        return
     # One upsert: opening a plan is the panel's commonest request.
     PanelReadMarker.objects.bulk_create(
         [PanelReadMarker(user=user, plan=plan, read_at=timezone.now())],

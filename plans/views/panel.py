@@ -488,7 +488,9 @@ def panel_plan(request, round_slug, gss_code):
     _, filters = tracker_filters(request)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
     submission = selectors.panel_submission_for_version(submissions, _version_number(request))
-    services.panel_mark_read(user=request.user, plan=plan)
+    services.panel_mark_read(
+        user=request.user, plan=plan, latest_sent_at=max(s.sent_at for s in submissions)
+    )
     context = _reading_context(request, round_, plan, submissions, submission, filters)
     return render(request, "plans/panel/plan.html", context)
 
