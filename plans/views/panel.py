@@ -5,6 +5,7 @@ read (nothing sent yet) or another user's export is a 404.
 """
 
 import csv
+import io
 import os
 import secrets
 from collections import namedtuple
@@ -191,6 +192,23 @@ def panel_tracker(request, round_slug):
     rows, counts = selectors.tracker_table(
         user=request.user, round=round_, filters=filters, columns=TRACKER_ROW_VALUES
     )
+    filters_html = panel_cached(
+        ("tracker_filters", round_.pk, filters),
+        lambda: mark_safe(  # noqa: S308 (rendered by the template engine)
+            render_to_string(
+                "plans/panel/_tracker_filters.html",
+                {
+                    "round": round_,
+                    "form": form,
+                    "filters": filters,
+                    "removals": filter_removal_links(filters),
+                    "base_url": reverse("plans:panel_tracker", args=[round_.slug]),
+                    "tiers": Council.Tier.choices,
+                    "statuses": TrackerStatus.choices,
+                },
+            )
+        ),
+    )
     return render_spliced(
         request,
         "plans/panel/tracker.html",
@@ -202,6 +220,7 @@ def panel_tracker(request, round_slug):
             "removals": filter_removal_links(filters),
             "councils": [TrackerRow(*row) for row in rows],
             "has_rows": bool(rows),
+            "filters_html": filters_html,
             "counts": counts,
             "tiers": Council.Tier.choices,
             "statuses": TrackerStatus.choices,
@@ -247,14 +266,21 @@ def panel_tracker_csv(request, round_slug):
     plan_url = request.build_absolute_uri(
         reverse("plans:panel_plan", args=[round_.slug, "GSS"])
     ).replace("GSS", "{}")
-    rows = panel_cached(
-        ("tracker_csv", request.user.pk, round_.pk, filters, plan_url),
-        lambda: _tracker_csv_rows(request.user, round_, filters, plan_url),
+    response.write(
+        panel_cached(
+            ("tracker_csv", request.user.pk, round_.pk, filters, plan_url),
+            lambda: _tracker_csv_text(request.user, round_, filters, plan_url),
+        )
     )
-    writer = csv.writer(response)
-    writer.writerow([label for _, label, _ in CSV_COLUMNS])
-    writer.writerows(rows)
     return response
+
+
+def _tracker_csv_text(user, round_, filters, plan_url) -> str:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow([label for _, label, _ in CSV_COLUMNS])
+    writer.writerows(_tracker_csv_rows(user, round_, filters, plan_url))
+    return text.getvalue()
 
 
 def _tracker_csv_rows(user, round_, filters, plan_url) -> list[list[str]]:
