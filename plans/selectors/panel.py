@@ -315,22 +315,29 @@ def tracker_neighbours(
     """The submitted councils before and after this one in the filtered list, its position
     (1-based, 0 when the filters leave it out) and how many submitted councils the list has."""
     # Only the two columns: the annotations are computed where the filters need them.
-    listed = panel_cached(
+    listed, positions = panel_cached(
         ("neighbours", user.pk, round.pk, filters),
-        lambda: list(
+        lambda: _listed_with_positions(
             tracker_councils(user=user, round=round, filters=filters)
             .filter(first_sent_at__isnull=False)
             .values_list("gss_code", "name")
         ),
     )
-    rows = [Council(gss_code=code, name=name) for code, name in listed]
-    codes = [council.gss_code for council in rows]
-    if gss_code not in codes:
-        return None, (rows[0] if rows else None), 0, len(rows)
-    index = codes.index(gss_code)
-    previous = rows[index - 1] if index > 0 else None
-    following = rows[index + 1] if index + 1 < len(rows) else None
-    return previous, following, index + 1, len(rows)
+
+    def council_at(index: int) -> Council | None:
+        if 0 <= index < len(listed):
+            return Council(gss_code=listed[index][0], name=listed[index][1])
+        return None
+
+    index = positions.get(gss_code)
+    if index is None:
+        return None, council_at(0), 0, len(listed)
+    return council_at(index - 1), council_at(index + 1), index + 1, len(listed)
+
+
+def _listed_with_positions(rows) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    listed = list(rows)
+    return listed, {code: index for index, (code, _) in enumerate(listed)}
 
 
 # --- The reading room --------------------------------------------------------------------------

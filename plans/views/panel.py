@@ -12,6 +12,7 @@ from collections import namedtuple
 from functools import lru_cache
 from urllib.parse import urlencode
 
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -476,6 +477,14 @@ def _reading_document(request, round_, plan, submission):
     return panel_cached(("reading", request.user.pk, round_.pk, plan.pk, submission.pk), build)
 
 
+@lru_cache(maxsize=1)
+def _empty_note_form_html() -> str:
+    # The page's form carries the CSRF token; crispy's own copy of it is left out.
+    form = PanelNoteForm()
+    form.helper.disable_csrf = True
+    return mark_safe(render_crispy_form(form))  # noqa: S308 (crispy's own rendering)
+
+
 def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
     version, document, kpis, drawn = _reading_document(request, round_, plan, submission)
     # The sign-off record is read afresh: its people are not in the data the panel keeps.
@@ -503,6 +512,8 @@ def _reading_context(request, round_, plan, submissions, submission, filters) ->
         "list_total": total,
         "notes": selectors.panel_notes(user=request.user, plan=plan),
         "note_form": PanelNoteForm(),
+        # The empty form is the same for every plan: drawn once per process.
+        "note_form_html": _empty_note_form_html(),
     }
 
 
