@@ -98,8 +98,8 @@ def load(url: str, cookie: str) -> tuple[float, float, int, int]:
         script.write(WRK_REPORT)
         script.flush()
         result = subprocess.run(
-            ["wrk", "-t2", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "30s", "-s", script.name,
-             "-H", f"Cookie: sessionid={cookie}", url],
+            ["wrk", f"-t{min(2, CLIENTS)}", f"-c{CLIENTS}", f"-d{SECONDS}s", "--timeout", "30s",
+             "-s", script.name, "-H", f"Cookie: sessionid={cookie}", url],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT "))
