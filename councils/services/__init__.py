@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from councils.models import Council, Membership, User, WorkerHeartbeat
 
-COUNCILS_CSV = Path(__file__).resolve().parent / "data" / "councils_england.csv"
+COUNCILS_CSV = Path(__file__).resolve().parent.parent / "data" / "councils_england.csv"
 
 
 @transaction.atomic
