@@ -44,9 +44,12 @@ TABLES = (
     "plans_panelnoterevision",
 )
 MAX_ENTRIES = 256
+# What the kept results that give their size (the drawn pages) may hold in one process.
+MAX_BYTES = 96 * 1024 * 1024
 
 T = TypeVar("T")
-_kept: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+_kept: OrderedDict[Hashable, tuple[float, object, int]] = OrderedDict()
+_kept_bytes = 0
 _lock = threading.Lock()
 
 
@@ -83,12 +86,16 @@ def panel_data_generation() -> int | None:
     return generation
 
 
-def panel_cached(key: tuple, build: Callable[[], T]) -> T:
+def panel_cached(
+    key: tuple, build: Callable[[], T], *, size: Callable[[T], int] | None = None
+) -> T:
     """`build()`, or what it returned for the same key while the panel's data has not changed.
 
     The key must hold every input of the computation (the user, the round, the filters); the
-    result is shared within the process and must not be changed by the caller.
+    result is shared within the process and must not be changed by the caller. `size` gives a
+    large result's size in bytes: the oldest are dropped to keep the total under MAX_BYTES.
     """
+    global _kept_bytes
     generation = panel_data_generation()
     if generation is None:
         return build()
@@ -100,14 +107,20 @@ def panel_cached(key: tuple, build: Callable[[], T]) -> T:
             _kept.move_to_end(full_key)
             return found[1]  # type: ignore[return-value]
     value = build()
+    nbytes = size(value) if size else 0
     with _lock:
-        _kept[full_key] = (now + settings.PANEL_CACHE_SECONDS, value)
-        _kept.move_to_end(full_key)
-        while len(_kept) > MAX_ENTRIES:
-            _kept.popitem(last=False)
+        replaced = _kept.pop(full_key, None)
+        if replaced is not None:
+            _kept_bytes -= replaced[2]
+        _kept[full_key] = (now + settings.PANEL_CACHE_SECONDS, value, nbytes)
+        _kept_bytes += nbytes
+        while len(_kept) > MAX_ENTRIES or (_kept_bytes > MAX_BYTES and len(_kept) > 1):
+            _kept_bytes -= _kept.popitem(last=False)[1][2]
     return value
 
 
 def panel_cache_clear() -> None:
+    global _kept_bytes
     with _lock:
         _kept.clear()
+        _kept_bytes = 0

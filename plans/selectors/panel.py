@@ -11,7 +11,6 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.db.models import (
-    BooleanField,
     Case,
     CharField,
     Count,
@@ -19,6 +18,7 @@ from django.db.models import (
     F,
     FilteredRelation,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -158,43 +158,29 @@ def _status_expression() -> Case:
 def tracker_councils(*, user, round: Round, filters: TrackerFilters) -> QuerySet[Council]:
     """Every council in the round, one row each, annotated with where it stands (one query).
 
-    The council's plan and extension in the round are LEFT JOINs; the sent submissions and the
-    read marker are subqueries on the plan's id (indexed), so the cost grows with councils only.
+    The council's plan and extension in the round are LEFT JOINs; the sent submissions are
+    subqueries on the plan's id (indexed), so the cost grows with councils only.
     """
     # .order_by() drops the models' default orderings, which would join other tables.
     sent = Submission.objects.filter(
         permissions.panel_submission_scope(user), plan_id=OuterRef("round_plan__id")
     ).order_by()
     latest = sent.order_by("-sent_at", "-pk")
-    marker = PanelReadMarker.objects.filter(
-        user_id=user.pk, plan_id=OuterRef("round_plan__id")
-    ).order_by()
     councils = with_council_deadline(
         Council.objects.annotate(
             round_plan=FilteredRelation("plans", condition=Q(plans__round_id=round.pk))
         ),
         round=round,
     )
-    councils = (
-        councils.annotate(
-            plan_id=F("round_plan__id"),
-            plan_status=F("round_plan__status"),
-            first_sent_at=Subquery(sent.order_by("sent_at", "pk").values("sent_at")[:1]),
-            latest_sent_at=Subquery(latest.values("sent_at")[:1]),
-            latest_submission_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
-            pages=Subquery(latest.values("page_count")[:1], output_field=IntegerField()),
-            version_reference=Subquery(latest.values("version__sha256")[:1]),
-            read_at=Subquery(marker.values("read_at")[:1]),
-        )
-        .annotate(tracker_status=_status_expression())
-        .annotate(
-            is_read=Case(
-                When(read_at__gte=F("latest_sent_at"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-    )
+    councils = councils.annotate(
+        plan_id=F("round_plan__id"),
+        plan_status=F("round_plan__status"),
+        first_sent_at=Subquery(sent.order_by("sent_at", "pk").values("sent_at")[:1]),
+        latest_sent_at=Subquery(latest.values("sent_at")[:1]),
+        latest_submission_id=Subquery(latest.values("pk")[:1], output_field=IntegerField()),
+        pages=Subquery(latest.values("page_count")[:1], output_field=IntegerField()),
+        version_reference=Subquery(latest.values("version__sha256")[:1]),
+    ).annotate(tracker_status=_status_expression())
     if filters.q:
         q = filters.q.strip()
         councils = councils.filter(
@@ -258,16 +244,21 @@ _COUNT_WINDOWS = {
 
 
 def tracker_table(
-    *, user, round: Round, filters: TrackerFilters, columns: tuple[str, ...]
+    *,
+    user,
+    round: Round,
+    filters: TrackerFilters,
+    columns: tuple[str, ...],
+    read: frozenset[int] = frozenset(),
 ) -> tuple[list[tuple], TrackerCounts]:
     """The rows' `columns` and the counts above them.
 
     One query: each row carries the counts of the whole filtered list as window aggregates. It
-    is kept until the panel's data changes (`panel_cached`); the column "is_read" is this user's
-    read marker, read afresh (opening a plan writes one) in a second, small query.
+    is kept until the panel's data changes (`panel_cached`); the column "is_read" says whether the
+    row's plan is in `read` (`panel_read_plans`: read afresh, as opening a plan writes a marker).
     """
     stored = tuple(column for column in columns if column != "is_read")
-    extra = ("plan_id", "latest_sent_at")
+    extra = ("plan_id",)
 
     def build():
         councils = tracker_councils(user=user, round=round, filters=filters)
@@ -285,19 +276,37 @@ def tracker_table(
     )
     if "is_read" not in columns:
         return [row[: len(stored)] for row in rows], counts
-    read = dict(
-        PanelReadMarker.objects.filter(user_id=user.pk, plan__round_id=round.pk)
-        .order_by()
-        .values_list("plan_id", "read_at")
-    )
     at = columns.index("is_read")
     table = []
     for row in rows:
-        values, (plan_id, latest_sent_at) = list(row[: len(stored)]), row[len(stored) :]
-        read_at = read.get(plan_id)
-        values.insert(at, bool(read_at and latest_sent_at and read_at >= latest_sent_at))
+        values = list(row[: len(stored)])
+        values.insert(at, row[len(stored)] in read)
         table.append(tuple(values))
     return table, counts
+
+
+def panel_read_plans(*, user, round: Round) -> frozenset[int]:
+    """The round's plans this user has opened since their latest version was sent (read
+    markers are read afresh: opening a plan writes one)."""
+    latest = panel_cached(
+        ("latest_sent", user.pk, round.pk),
+        lambda: dict(
+            Submission.objects.filter(
+                permissions.panel_submission_scope(user), plan__round_id=round.pk
+            )
+            .order_by()
+            .values("plan_id")
+            .annotate(latest=Max("sent_at"))
+            .values_list("plan_id", "latest")
+        ),
+    )
+    # All this user's markers (no join: the plans of other rounds are not in `latest`).
+    markers = (
+        PanelReadMarker.objects.filter(user_id=user.pk).order_by().values_list("plan_id", "read_at")
+    )
+    return frozenset(
+        plan_id for plan_id, read_at in markers if plan_id in latest and read_at >= latest[plan_id]
+    )
 
 
 def tracker_regions() -> list[str]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +26,7 @@ from plans.pdf.document import breakable
 from plans.selectors import analysis as selectors
 from plans.selectors import panel as panel_selectors
 from plans.selectors.generation import panel_cached
+from plans.views.kept import render_kept
 from plans.views.panel import csv_cell, filter_removal_links, require_panel, tracker_filters
 
 
@@ -88,29 +88,19 @@ def panel_analysis_evidence(request, round_slug):
     column dictionary."""
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = tracker_filters(request)
 
-    def build():
-        evidence = selectors.structured_evidence(user=request.user, round=round_, filters=filters)
-        columns = _figures_columns(list(round_.themes.order_by("number")))
-        body = render_to_string(
-            "plans/panel/analysis/_evidence_body.html",
-            {
-                "round": round_,
-                "filters": filters,
-                "evidence": evidence,
-                "quartile_method": selectors.QUARTILE_METHOD,
-                "columns": columns,
-            },
-        )
-        return evidence, mark_safe(body)  # noqa: S308 (rendered by the template engine)
+    def build_context():
+        form, filters = tracker_filters(request)
+        return {
+            **_context(round_, filters, form),
+            "evidence": selectors.structured_evidence(
+                user=request.user, round=round_, filters=filters
+            ),
+            "quartile_method": selectors.QUARTILE_METHOD,
+            "columns": _figures_columns(list(round_.themes.order_by("number"))),
+        }
 
-    evidence, body = panel_cached(("evidence", request.user.pk, round_.pk, filters), build)
-    return render(
-        request,
-        "plans/panel/analysis/evidence.html",
-        {**_context(round_, filters, form), "evidence": evidence, "body": body},
-    )
+    return render_kept(request, "plans/panel/analysis/evidence.html", (round_.pk,), build_context)
 
 
 @require_safe
@@ -225,34 +215,33 @@ def panel_analysis_compare(request, round_slug):
     """Two to four councils' sent plans side by side, theme by theme (GET: repeated council)."""
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    councils = panel_cached(
-        ("compare_councils", request.user.pk, round_.pk),
-        lambda: selectors.submitted_councils(user=request.user, round=round_),
-    )
-    asked = "council" in request.GET
-    form = CompareForm(request.GET if asked else None, councils=councils)
-    themes, plans, body = [], [], ""
-    status = 200
-    if asked and form.is_valid():
-        codes = tuple(form.cleaned_data["council"])
-        plans, themes, body = panel_cached(
-            ("compare", request.user.pk, round_.pk, codes),
-            lambda: _compared(request.user, round_, codes),
+
+    def build_context():
+        councils = panel_cached(
+            ("compare_councils", request.user.pk, round_.pk),
+            lambda: selectors.submitted_councils(user=request.user, round=round_),
         )
-    elif asked:
-        status = 400
-    chosen = [code for code in request.GET.getlist("council") if code] if asked else []
-    _, filters = tracker_filters(request)
-    options = panel_cached(
-        ("compare_options", request.user.pk, round_.pk),
-        lambda: "".join(
-            format_html('<option value="{}">{}</option>', code, name) for code, name in councils
-        ),
-    )
-    return render(
-        request,
-        "plans/panel/analysis/compare.html",
-        {
+        asked = "council" in request.GET
+        form = CompareForm(request.GET if asked else None, councils=councils)
+        themes, plans, body = [], [], ""
+        status = 200
+        if asked and form.is_valid():
+            codes = tuple(form.cleaned_data["council"])
+            plans, themes, body = panel_cached(
+                ("compare", request.user.pk, round_.pk, codes),
+                lambda: _compared(request.user, round_, codes),
+            )
+        elif asked:
+            status = 400
+        chosen = [code for code in request.GET.getlist("council") if code] if asked else []
+        _, filters = tracker_filters(request)
+        options = panel_cached(
+            ("compare_options", request.user.pk, round_.pk),
+            lambda: "".join(
+                format_html('<option value="{}">{}</option>', code, name) for code, name in councils
+            ),
+        )
+        return {
             "round": round_,
             "filters": filters,
             "form": form,
@@ -264,9 +253,10 @@ def panel_analysis_compare(request, round_slug):
             "plans": plans,
             "themes": themes,
             "body": body,
-        },
-        status=status,
-    )
+            "status": status,
+        }
+
+    return render_kept(request, "plans/panel/analysis/compare.html", (round_.pk,), build_context)
 
 
 def _selected(options: str, code: str):
@@ -315,27 +305,26 @@ def panel_analysis_search(request, round_slug):
     """Full-text search of the sent plans, with the tracker's filters (GET: search, page)."""
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = tracker_filters(request)
-    search_form = SearchForm(request.GET or None)
-    query = search_form.cleaned_data["search"] if search_form.is_valid() else ""
-    page = selectors.search_paragraphs(
-        user=request.user,
-        round=round_,
-        filters=filters,
-        query=query,
-        page_number=request.GET.get("page"),
-    )
-    searched = [("search", query)] if query else []
-    context = _context(round_, filters, form)
-    # Removing a filter keeps the search words.
-    context["removals"] = [
-        (category, label, urlencode(searched) + ("&" + rest if rest and searched else rest))
-        for category, label, rest in context["removals"]
-    ]
-    return render(
-        request,
-        "plans/panel/analysis/search.html",
-        {
+
+    def build_context():
+        form, filters = tracker_filters(request)
+        search_form = SearchForm(request.GET or None)
+        query = search_form.cleaned_data["search"] if search_form.is_valid() else ""
+        page = selectors.search_paragraphs(
+            user=request.user,
+            round=round_,
+            filters=filters,
+            query=query,
+            page_number=request.GET.get("page"),
+        )
+        searched = [("search", query)] if query else []
+        context = _context(round_, filters, form)
+        # Removing a filter keeps the search words.
+        context["removals"] = [
+            (category, label, urlencode(searched) + ("&" + rest if rest and searched else rest))
+            for category, label, rest in context["removals"]
+        ]
+        return {
             **context,
             **_page_links(page, [*searched, *filters.params()]),
             "search_form": search_form,
@@ -343,5 +332,6 @@ def panel_analysis_search(request, round_slug):
             "page": page,
             "full_text": selectors.search_is_full_text(),
             "plan_query": filters.querystring,
-        },
-    )
+        }
+
+    return render_kept(request, "plans/panel/analysis/search.html", (round_.pk,), build_context)

@@ -23,10 +23,10 @@ from councils.models import Council
 from plans.forms.coding import CodeForm, CodeMemoForm, CodeMergeForm, PassageCodeForm
 from plans.selectors import coding as selectors
 from plans.selectors import panel as panel_selectors
-from plans.selectors.generation import panel_cached
 from plans.services import coding as services
 from plans.views.errors import add_service_errors
-from plans.views.panel import csv_cell, filter_removal_links, render_spliced, tracker_filters
+from plans.views.kept import render_kept
+from plans.views.panel import csv_cell, filter_removal_links, tracker_filters
 
 # The quotes CSV's columns and what each holds.
 QUOTE_COLUMNS = [
@@ -435,31 +435,26 @@ def _matrix_by(request) -> str:
 def panel_matrix(request, round_slug):
     require_panel(request)
     round_ = panel_selectors.panel_round(slug=round_slug)
-    form, filters = tracker_filters(request)
-    by = _matrix_by(request)
-    matrix = panel_cached(
-        ("matrix", request.user.pk, round_.pk, filters, by),
-        lambda: _matrix_with_links(request.user, round_, filters, by),
-    )
-    # The 12,680 cells (1.7 MB) go into the drawn page once.
-    return render_spliced(
-        request,
-        "plans/panel/matrix.html",
-        {
+
+    def build_context():
+        form, filters = tracker_filters(request)
+        by = _matrix_by(request)
+        return {
             "round": round_,
             "form": form,
             "filters": filters,
             "removals": filter_removal_links(filters),
-            "matrix": matrix,
+            "matrix": _matrix_with_links(request.user, round_, filters, by),
             "by": by,
             "codes": selectors.active_codes(user=request.user, round=round_),
             "tiers": Council.Tier.choices,
             "statuses": panel_selectors.TrackerStatus.choices,
             "csv_url": reverse("plans:panel_quotes_csv", args=[round_.slug])
             + (f"?{filters.querystring}" if filters.querystring else ""),
-        },
-        rows_marker=matrix.rows_html,
-    )
+        }
+
+    # The 12,680 cells (about 1 MB) are drawn once per state of the data and filters.
+    return render_kept(request, "plans/panel/matrix.html", (round_.pk,), build_context)
 
 
 def _quotes(request, round_):

@@ -7,7 +7,6 @@ read (nothing sent yet) or another user's export is a 404.
 import csv
 import io
 import os
-import secrets
 from collections import namedtuple
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -37,6 +36,7 @@ from plans.selectors import panel as selectors
 from plans.selectors.generation import panel_cached
 from plans.services import panel as services
 from plans.templatetags.govuk import govuk_date
+from plans.views.kept import CSRF_PLACEHOLDER, render_kept
 
 # The tracker's CSV columns and what each holds (shown on the export page).
 CSV_COLUMNS = [
@@ -189,31 +189,19 @@ TIER_LABELS = dict(Council.Tier.choices)
 def panel_tracker(request, round_slug):
     require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
-    form, filters = tracker_filters(request)
-    rows, counts = selectors.tracker_table(
-        user=request.user, round=round_, filters=filters, columns=TRACKER_ROW_VALUES
-    )
-    filters_html = panel_cached(
-        ("tracker_filters", round_.pk, filters),
-        lambda: mark_safe(  # noqa: S308 (rendered by the template engine)
-            render_to_string(
-                "plans/panel/_tracker_filters.html",
-                {
-                    "round": round_,
-                    "form": form,
-                    "filters": filters,
-                    "removals": filter_removal_links(filters),
-                    "base_url": reverse("plans:panel_tracker", args=[round_.slug]),
-                    "tiers": Council.Tier.choices,
-                    "statuses": TrackerStatus.choices,
-                },
-            )
-        ),
-    )
-    return render_spliced(
-        request,
-        "plans/panel/tracker.html",
-        {
+    # The rows show which plans this user has read: the page is kept per set of them.
+    read = selectors.panel_read_plans(user=request.user, round=round_)
+
+    def build_context():
+        form, filters = tracker_filters(request)
+        rows, counts = selectors.tracker_table(
+            user=request.user,
+            round=round_,
+            filters=filters,
+            columns=TRACKER_ROW_VALUES,
+            read=read,
+        )
+        return {
             "round": round_,
             "rounds": selectors.panel_rounds(),
             "form": form,
@@ -221,30 +209,13 @@ def panel_tracker(request, round_slug):
             "removals": filter_removal_links(filters),
             "councils": [TrackerRow(*row) for row in rows],
             "has_rows": bool(rows),
-            "filters_html": filters_html,
+            "rows_html": _tracker_rows_html(rows, round_, filters),
             "counts": counts,
             "tiers": Council.Tier.choices,
             "statuses": TrackerStatus.choices,
-        },
-        rows_html=_tracker_rows_html(rows, round_, filters),
-    )
+        }
 
-
-def render_spliced(request, template_name: str, context: dict, **parts: str) -> HttpResponse:
-    """`render`, with each large, already safe piece of HTML in `parts` put into the drawn page
-    once, at the place its context name is printed: passed through the template's nested
-    blocks, a string of hundreds of kilobytes would be copied again at every level."""
-    markers = {name: f"<!-- {name} {secrets.token_hex(8)} -->" for name in parts}
-    response = render(
-        request,
-        template_name,
-        {**context, **{name: mark_safe(marker) for name, marker in markers.items()}},  # noqa: S308
-    )
-    content = response.content
-    for name, marker in markers.items():
-        content = content.replace(marker.encode(), parts[name].encode(), 1)
-    response.content = content
-    return response
+    return render_kept(request, "plans/panel/tracker.html", (round_.pk, read), build_context)
 
 
 def csv_cell(value) -> str:
@@ -445,11 +416,6 @@ def _with_coding_controls(round_, plan, version, html, extracts) -> str:
     return mark_safe(insert_after_blocks(html, snippets))  # noqa: S308 (sanitised and escaped)
 
 
-# Drawn into the kept document in place of the CSRF token, which is the reader's own; random
-# per process, so no plan's text can contain it.
-CSRF_PLACEHOLDER = f"csrf-{secrets.token_hex(16)}"
-
-
 def _reading_document(request, round_, plan, submission):
     """The sent version, its document drawn with every paragraph's coding controls, and its
     KPIs: kept until the panel's data changes (a version never changes; its extracts may)."""
@@ -486,10 +452,10 @@ def _empty_note_form_html() -> str:
 
 
 def _reading_context(request, round_, plan, submissions, submission, filters) -> dict:
+    """The reading page's context. The drawn document holds CSRF_PLACEHOLDER where the reader's
+    token goes (`render_kept` puts it in)."""
     version, document, kpis, drawn = _reading_document(request, round_, plan, submission)
-    # The sign-off record is read afresh: its people are not in the data the panel keeps.
     document = {**document, "sign_off": selectors.panel_sign_off_record(version)}
-    drawn = mark_safe(drawn.replace(CSRF_PLACEHOLDER, get_token(request)))  # noqa: S308
     previous, following, position, total = selectors.tracker_neighbours(
         user=request.user, round=round_, filters=filters, gss_code=plan.council.gss_code
     )
@@ -501,7 +467,7 @@ def _reading_context(request, round_, plan, submissions, submission, filters) ->
         "submissions": submissions,
         "version": version,
         "document": document,
-        "document_html": drawn,
+        "document_html": mark_safe(drawn),  # noqa: S308 (rendered by the template engine)
         "kpis": kpis,
         "deadline": deadline,
         "is_late": submission.sent_at > deadline,
@@ -522,14 +488,19 @@ def panel_plan(request, round_slug, gss_code):
     require_panel(request)
     round_ = selectors.panel_round(slug=round_slug)
     plan = selectors.panel_plan(user=request.user, round=round_, gss_code=gss_code)
-    _, filters = tracker_filters(request)
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
     submission = selectors.panel_submission_for_version(submissions, _version_number(request))
     services.panel_mark_read(
         user=request.user, plan=plan, latest_sent_at=max(s.sent_at for s in submissions)
     )
-    context = _reading_context(request, round_, plan, submissions, submission, filters)
-    return render(request, "plans/panel/plan.html", context)
+
+    def build_context():
+        _, filters = tracker_filters(request)
+        return _reading_context(request, round_, plan, submissions, submission, filters)
+
+    return render_kept(
+        request, "plans/panel/plan.html", (round_.pk, plan.pk, submission.pk), build_context
+    )
 
 
 @require_safe
@@ -616,6 +587,8 @@ def panel_note_add(request, round_slug, gss_code):
     submissions = selectors.panel_submissions(user=request.user, plan=plan)
     context = _reading_context(request, round_, plan, submissions, submissions[-1], filters)
     context["note_form"] = form
+    drawn = context["document_html"].replace(CSRF_PLACEHOLDER, get_token(request))
+    context["document_html"] = mark_safe(drawn)  # noqa: S308 (as drawn, with the token)
     return render(request, "plans/panel/plan.html", context, status=400)
 
 

@@ -97,3 +97,24 @@ def test_nothing_is_kept_when_the_setting_is_zero(settings, round_):
     panel_cached(("probe",), lambda: calls.append(1))
     panel_cached(("probe",), lambda: calls.append(1))
     assert calls == [1, 1]
+
+
+def test_past_the_byte_budget_the_oldest_kept_results_are_dropped(round_, monkeypatch):
+    from plans.selectors import generation
+
+    monkeypatch.setattr(generation, "MAX_BYTES", 100)
+    generation.panel_cache_clear()
+    calls = []
+
+    def keep(key, label):
+        return panel_cached(
+            (key, round_.pk), lambda: calls.append(label) or label, size=lambda _: 60
+        )
+
+    assert keep("a", "a1") == "a1"
+    assert keep("a", "a2") == "a1"  # kept: 60 bytes of 100
+    assert keep("b", "b1") == "b1"  # 120 bytes: "a" is dropped
+    assert keep("b", "b2") == "b1"
+    assert keep("a", "a3") == "a3"
+    assert calls == ["a1", "b1", "a3"]
+    generation.panel_cache_clear()
