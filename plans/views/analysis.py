@@ -8,7 +8,6 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -223,14 +222,13 @@ def panel_analysis_compare(request, round_slug):
         )
         asked = "council" in request.GET
         form = CompareForm(request.GET if asked else None, councils=councils)
-        themes, plans, body = [], [], ""
+        themes, plans = [], []
         status = 200
         if asked and form.is_valid():
-            codes = tuple(form.cleaned_data["council"])
-            plans, themes, body = panel_cached(
-                ("compare", request.user.pk, round_.pk, codes),
-                lambda: _compared(request.user, round_, codes),
+            plans = selectors.compare_plans(
+                user=request.user, round=round_, gss_codes=list(form.cleaned_data["council"])
             )
+            themes = _compare_columns(plans)
         elif asked:
             status = 400
         chosen = [code for code in request.GET.getlist("council") if code] if asked else []
@@ -252,7 +250,7 @@ def panel_analysis_compare(request, round_slug):
             ],
             "plans": plans,
             "themes": themes,
-            "body": body,
+            "column_class": COLUMN_CLASSES.get(len(plans), "govuk-grid-column-full"),
             "status": status,
         }
 
@@ -265,21 +263,6 @@ def _selected(options: str, code: str):
         return mark_safe(options)  # noqa: S308 (format_html above)
     value = format_html('value="{}">', code)
     return mark_safe(options.replace(value, value[:-1] + " selected>", 1))  # noqa: S308
-
-
-def _compared(user, round_, codes):
-    plans = selectors.compare_plans(user=user, round=round_, gss_codes=list(codes))
-    themes = _compare_columns(plans)
-    body = render_to_string(
-        "plans/panel/analysis/_compare_body.html",
-        {
-            "round": round_,
-            "plans": plans,
-            "themes": themes,
-            "column_class": COLUMN_CLASSES.get(len(plans), "govuk-grid-column-full"),
-        },
-    )
-    return plans, themes, mark_safe(body)  # noqa: S308 (rendered by the template engine)
 
 
 def _page_links(page, params: list[tuple[str, str]]) -> dict:

@@ -426,6 +426,12 @@ def _total_row(label: str, counts: list[int], *, kind: str = "", bold: bool = Fa
     )
 
 
+# The matrix's column choices (the selectors' MATRIX_BY), labelled.
+MATRIX_COLUMNS = [
+    (by, {"code": "Codes", "theme": "The four themes"}[by]) for by in selectors.MATRIX_BY
+]
+
+
 def _matrix_by(request) -> str:
     by = request.GET.get("by", "code")
     return by if by in selectors.MATRIX_BY else "code"
@@ -446,6 +452,7 @@ def panel_matrix(request, round_slug):
             "removals": filter_removal_links(filters),
             "matrix": _matrix_with_links(request.user, round_, filters, by),
             "by": by,
+            "columns": MATRIX_COLUMNS,
             "codes": selectors.active_codes(user=request.user, round=round_),
             "tiers": Council.Tier.choices,
             "statuses": panel_selectors.TrackerStatus.choices,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from councils.models import Council
 from plans.views.kept import CSRF_PLACEHOLDER, render_kept
-from tests.panel.factories import council, submitted_plan
+from tests.panel.factories import council, panel_member, submitted_plan
 from tests.support.mfa import force_login_verified
 
 pytestmark = pytest.mark.django_db
@@ -70,8 +70,6 @@ def test_a_page_served_again_is_drawn_afresh_when_its_data_changes(panel_client,
 
 
 def test_each_reader_is_served_their_own_page(round_, panel_user):
-    from tests.panel.factories import panel_member
-
     alpha = council("Alpha District Council")
     submitted_plan(alpha, round_)
     other = panel_member(email="other@example.gov.uk", full_name="Olu Other")
